@@ -1,0 +1,1 @@
+# `cmake --install` / `make install`: filled in with the daemon.
