@@ -8,7 +8,7 @@ if(CONFAB_FUZZ)
   return()  # the fuzzers need only the pure codec parts of smpp/
 endif()
 
-find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS system)
+find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS system json)
 find_package(spdlog REQUIRED)
 find_package(RocksDB REQUIRED CONFIG)
 find_package(tomlplusplus REQUIRED)

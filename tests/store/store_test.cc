@@ -1,0 +1,90 @@
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "rocksdb/db.h"
+
+namespace confab::store {
+namespace {
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("store_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  StoreOptions Options() const {
+    StoreOptions options;
+    options.path = (dir_ / "db").string();
+    options.block_cache_bytes = 1 << 20;
+    options.write_buffer_bytes = 1 << 20;
+    return options;
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(StoreTest, OpensCreatesAndKeepsDataAcrossReopen) {
+  {
+    auto store = Store::Open(Options());
+    ASSERT_TRUE(store.ok()) << store.status();
+    rocksdb::WriteOptions write;
+    write.sync = true;
+    ASSERT_TRUE((*store)->db()->Put(write, "k", "v").ok());
+    ASSERT_TRUE((*store)->Close().ok());
+    EXPECT_FALSE((*store)->is_open());
+  }
+  auto reopened = Store::Open(Options());
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  std::string value;
+  ASSERT_TRUE((*reopened)->db()->Get(rocksdb::ReadOptions(), "k", &value).ok());
+  EXPECT_EQ(value, "v");
+}
+
+TEST_F(StoreTest, SecondOpenOfTheSamePathIsRefusedAsInUse) {
+  auto first = Store::Open(Options());
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = Store::Open(Options());
+  ASSERT_FALSE(second.ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(second.status())) << second.status();
+  EXPECT_NE(second.status().message().find("in use by another process"), std::string::npos)
+      << second.status();
+}
+
+TEST_F(StoreTest, UnusablePathIsAClearError) {
+  std::filesystem::create_directories(dir_);
+  // A regular file where the store directory should be.
+  const std::string blocker = (dir_ / "db").string();
+  FILE* f = std::fopen(blocker.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fclose(f);
+  auto store = Store::Open(Options());
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find(blocker), std::string::npos) << store.status();
+}
+
+TEST_F(StoreTest, EmptyPathIsInvalid) {
+  StoreOptions options;
+  auto store = Store::Open(options);
+  EXPECT_TRUE(absl::IsInvalidArgument(store.status()));
+}
+
+TEST_F(StoreTest, FlushAfterCloseIsAnError) {
+  auto store = Store::Open(Options());
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Flush().ok());
+  ASSERT_TRUE((*store)->Close().ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition((*store)->Flush()));
+}
+
+}  // namespace
+}  // namespace confab::store
