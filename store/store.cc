@@ -50,9 +50,11 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   if (!status.ok()) {
     absl::Status mapped = FromRocksDb(status, absl::StrCat("opening store ", options.path));
     if (absl::IsFailedPrecondition(mapped)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "store ", options.path, " is in use by another process (is another confabd running "
-          "with the same state directory?): ", status.ToString()));
+      return absl::FailedPreconditionError(
+          absl::StrCat("store ", options.path,
+                       " is in use by another process (is another confabd running "
+                       "with the same state directory?): ",
+                       status.ToString()));
     }
     return mapped;
   }

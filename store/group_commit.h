@@ -1,0 +1,100 @@
+#pragma once
+
+// Group commit: many writers' batches made durable by one RocksDB write and one WAL fsync.
+//
+// One writer thread takes every batch queued since its last write (up to max_group_batches and
+// max_group_bytes), merges them into one WriteBatch, and writes it with sync = (durability is
+// fsync). While that fsync runs (~0.8 ms here), new batches queue up and form the next group, so
+// the group size follows the load and no timer is needed; max_group_delay optionally holds a
+// group open a little longer to gather more. A merged group is atomic: after an error nothing of
+// it is written, and every batch of the group gets the error. Data becomes visible to readers
+// only once it is durable (the WAL is synced before the memtable is updated).
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "rocksdb/status.h"
+#include "rocksdb/write_batch.h"
+
+namespace rocksdb {
+class DB;
+struct WriteOptions;
+}  // namespace rocksdb
+
+namespace confab::store {
+
+struct GroupCommitOptions {
+  bool sync = true;  // fsync the WAL per group ([store].durability = "fsync")
+  std::size_t max_group_batches = 1000;
+  std::size_t max_group_bytes = 8u << 20;
+  std::chrono::microseconds max_group_delay{0};  // extra wait for more batches; 0 = none
+  std::size_t queue_limit = 20000;  // queued batches; beyond it Submit refuses (backpressure)
+};
+
+// Called once per submitted batch, on the writer thread, when the batch is durable or failed.
+// It must not block: post to your own executor.
+using CommitDone = absl::AnyInvocable<void(absl::Status) &&>;
+
+// How a group is written; tests substitute one that fails.
+using GroupWriter =
+    std::function<rocksdb::Status(const rocksdb::WriteOptions&, rocksdb::WriteBatch*)>;
+
+struct GroupCommitStats {
+  uint64_t groups = 0;
+  uint64_t batches = 0;
+  uint64_t failed_batches = 0;
+  uint64_t refused_batches = 0;  // Submit over queue_limit
+  std::size_t largest_group = 0;
+};
+
+class GroupCommitter {
+ public:
+  GroupCommitter(rocksdb::DB* db, GroupCommitOptions options);
+  GroupCommitter(GroupWriter writer, GroupCommitOptions options);
+  ~GroupCommitter();  // Stop()
+
+  // Queues `batch`; `done` runs once it is durable (OK) or failed. Returns ResourceExhausted at
+  // once (and does not call `done`) when queue_limit batches are waiting, FailedPrecondition
+  // after Stop(). Thread-safe.
+  absl::Status Submit(rocksdb::WriteBatch batch, CommitDone done);
+
+  // Writes what is queued, then stops the writer thread. Idempotent.
+  void Stop();
+
+  std::size_t queued() const;
+  GroupCommitStats stats() const;
+
+ private:
+  struct Pending {
+    rocksdb::WriteBatch batch;
+    CommitDone done;
+  };
+
+  void Run();
+  // Takes the next group off the queue (lock held); returns its size in batches.
+  std::size_t TakeGroup(std::unique_lock<std::mutex>& lock, std::deque<Pending>& group);
+  void WriteGroup(std::deque<Pending>& group);
+
+  GroupWriter writer_;
+  GroupCommitOptions options_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  GroupCommitStats stats_;
+  std::thread thread_;
+};
+
+// Appends the records of `from` to `into` (both in RocksDB's WriteBatch wire format: a 12-byte
+// header of sequence and count, then the records). Exposed for tests.
+void AppendBatch(std::string& into, const rocksdb::WriteBatch& from);
+
+}  // namespace confab::store
