@@ -7,6 +7,8 @@
 // a field past its call copies it. For Encode() the views point at the caller's data, which must
 // live until Encode() returns. C-Octet strings are held without their NUL terminator.
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -14,7 +16,6 @@
 #include <variant>
 #include <vector>
 
-#include "absl/container/inlined_vector.h"
 #include "smpp/types.h"
 
 namespace confab::smpp {
@@ -34,16 +35,24 @@ struct Tlv {
 };
 
 // Optional parameters in wire order; unknown tags are kept and re-encoded unchanged.
-// Four fit inline, so the common PDUs decode without touching the heap.
+// Four fit inline, so the common PDUs decode without touching the heap; from the fifth on all
+// of them move to a heap vector (still contiguous, still in order).
+// (Not absl::InlinedVector: copying one trips GCC 12's -Wmaybe-uninitialized in every file that
+// copies a PDU body, which -Werror turns into a build failure.)
 class TlvList {
  public:
-  void Add(uint16_t tag, std::span<const uint8_t> value) { items_.push_back({tag, value}); }
+  static constexpr std::size_t kInlineCapacity = 4;
+
+  void Add(uint16_t tag, std::span<const uint8_t> value);
   const Tlv* Find(uint16_t tag) const;
-  bool empty() const { return items_.empty(); }
-  std::size_t size() const { return items_.size(); }
-  auto begin() const { return items_.begin(); }
-  auto end() const { return items_.end(); }
-  void clear() { items_.clear(); }
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  const Tlv* begin() const { return heap_.empty() ? inline_.data() : heap_.data(); }
+  const Tlv* end() const { return begin() + size_; }
+  void clear() {
+    size_ = 0;
+    heap_.clear();
+  }
 
   // Typed getters for the TLVs the gateway uses. nullopt when absent or of the wrong length.
   std::optional<std::span<const uint8_t>> MessagePayload() const;
@@ -60,7 +69,9 @@ class TlvList {
   std::optional<uint8_t> MoreMessagesToSend() const;
 
  private:
-  absl::InlinedVector<Tlv, 4> items_;
+  std::array<Tlv, kInlineCapacity> inline_{};
+  std::vector<Tlv> heap_;  // empty while size_ <= kInlineCapacity
+  std::size_t size_ = 0;
 };
 
 struct Address {
@@ -217,8 +228,8 @@ using PduBody =
     std::variant<GenericNack, BindTransmitter, BindTransmitterResp, BindReceiver, BindReceiverResp,
                  BindTransceiver, BindTransceiverResp, Outbind, Unbind, UnbindResp, EnquireLink,
                  EnquireLinkResp, SubmitSm, SubmitSmResp, DeliverSm, DeliverSmResp, DataSm,
-                 DataSmResp, QuerySm, QuerySmResp, CancelSm, CancelSmResp, ReplaceSm,
-                 ReplaceSmResp, SubmitMulti, SubmitMultiResp, AlertNotification>;
+                 DataSmResp, QuerySm, QuerySmResp, CancelSm, CancelSmResp, ReplaceSm, ReplaceSmResp,
+                 SubmitMulti, SubmitMultiResp, AlertNotification>;
 
 struct Pdu {
   Header header;
