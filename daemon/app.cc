@@ -1,0 +1,232 @@
+#include "daemon/app.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "boost/asio/executor_work_guard.hpp"
+#include "boost/asio/io_context.hpp"
+#include "boost/asio/signal_set.hpp"
+#include "daemon/admin_server.h"
+#include "daemon/health.h"
+#include "daemon/logging.h"
+#include "daemon/systemd_notify.h"
+#include "store/store.h"
+
+namespace confab {
+
+namespace asio = boost::asio;
+
+struct App::Parts {
+  config::Config config;
+  AppOptions options;
+  std::shared_ptr<spdlog::logger> log = Logger("daemon");
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
+  asio::signal_set signals{io, SIGINT, SIGTERM, SIGHUP};
+  std::promise<void> stop_requested;
+  std::unique_ptr<store::Store> store;
+  HttpRouter router;
+  std::unique_ptr<AdminServer> admin;
+};
+
+namespace {
+
+std::chrono::milliseconds ToChrono(absl::Duration duration) {
+  return std::chrono::milliseconds(absl::ToInt64Milliseconds(duration));
+}
+
+store::StoreOptions StoreOptionsFrom(const config::Config& config) {
+  store::StoreOptions options;
+  std::filesystem::path path = config.store.path;
+  if (path.is_relative()) {
+    path = std::filesystem::path(config.daemon.state_dir) / path;
+  }
+  options.path = path.string();
+  options.durability = config.store.durability == config::Durability::kOs ? store::Durability::kOs
+                                                                           : store::Durability::kFsync;
+  options.block_cache_bytes = static_cast<std::size_t>(config.store.block_cache_size_mb) << 20;
+  options.write_buffer_bytes = static_cast<std::size_t>(config.store.write_buffer_size_mb) << 20;
+  return options;
+}
+
+AdminServerOptions AdminOptionsFrom(const config::AdminConfig& admin) {
+  AdminServerOptions options;
+  options.address = admin.address;
+  options.port = admin.port;
+  options.body_limit = admin.body_limit;
+  options.header_limit = admin.header_limit;
+  options.read_timeout = ToChrono(admin.read_timeout);
+  options.write_timeout = ToChrono(admin.write_timeout);
+  options.max_connections = admin.max_connections;
+  return options;
+}
+
+// Written through a temporary file and a rename, so a reader never sees half of it.
+absl::Status WriteRuntimeFile(const std::string& path, const std::string& admin_endpoint) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << "{\"pid\": " << ::getpid() << ", \"admin\": \"" << admin_endpoint << "\"}\n";
+    if (!out) {
+      return absl::UnavailableError(absl::StrCat("cannot write runtime file ", temporary));
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    return absl::UnavailableError(absl::StrCat("cannot rename runtime file to ", path));
+  }
+  return absl::OkStatus();
+}
+
+unsigned IoThreads(const config::DaemonConfig& daemon) {
+  if (daemon.io_threads > 0) {
+    return static_cast<unsigned>(daemon.io_threads);
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions options) {
+  auto parts = std::make_unique<Parts>();
+  parts->config = std::move(config);
+  parts->options = std::move(options);
+  const config::Config& cfg = parts->config;
+
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.daemon.state_dir, ec);
+  if (ec) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("state directory ", cfg.daemon.state_dir, ": ", ec.message()));
+  }
+  auto store = store::Store::Open(StoreOptionsFrom(cfg));
+  if (!store.ok()) {
+    return store.status();
+  }
+  parts->store = *std::move(store);
+  Logger("store")->info("opened {} (durability {})", parts->store->options().path,
+                        cfg.store.durability == config::Durability::kOs ? "os" : "fsync");
+
+  AddHealthRoutes(parts->router, HealthSources{.store = parts->store.get()});
+  auto admin = AdminServer::Listen(parts->io.get_executor(), AdminOptionsFrom(cfg.admin),
+                                   &parts->router);
+  if (!admin.ok()) {
+    return admin.status();
+  }
+  parts->admin = *std::move(admin);
+  return std::unique_ptr<App>(new App(std::move(parts)));
+}
+
+App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+App::~App() = default;
+
+int App::ExitCodeFor(const absl::Status& status) {
+  if (status.ok()) {
+    return kExitOk;
+  }
+  if (absl::IsInvalidArgument(status)) {
+    return kExitConfig;
+  }
+  if (absl::IsFailedPrecondition(status) || absl::IsPermissionDenied(status) ||
+      absl::IsDataLoss(status)) {
+    return kExitStore;
+  }
+  return kExitFailure;
+}
+
+int App::Run() {
+  Parts& p = *parts_;
+  p.admin->Start();
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [this, &p, &on_signal](const boost::system::error_code& ec, int signal) {
+        if (ec) {
+          return;
+        }
+        if (signal == SIGHUP) {
+          Reload();
+          p.signals.async_wait(on_signal);
+          return;
+        }
+        p.log->info("received {}, stopping", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+        p.stop_requested.set_value();
+      };
+  p.signals.async_wait(on_signal);
+
+  std::vector<std::thread> threads;
+  const unsigned thread_count = IoThreads(p.config.daemon);
+  for (unsigned i = 0; i < thread_count; ++i) {
+    threads.emplace_back([&p] { p.io.run(); });
+  }
+
+  const std::string admin_endpoint = absl::StrCat(p.config.admin.address, ":", p.admin->port());
+  if (!p.options.runtime_file.empty()) {
+    if (absl::Status written = WriteRuntimeFile(p.options.runtime_file, admin_endpoint);
+        !written.ok()) {
+      p.log->warn("{}", written.ToString());
+    }
+  }
+  p.log->info("ready: admin API on http://{} ({} I/O threads)", admin_endpoint, thread_count);
+  NotifyReady(absl::StrCat("serving; admin on ", admin_endpoint));
+
+  p.stop_requested.get_future().wait();
+  NotifyStopping();
+  // Stop in reverse order of start: no new requests, then drain what is in flight within the
+  // grace, then make the store durable and close it.
+  p.admin->Stop();
+  const auto deadline = std::chrono::steady_clock::now() + ToChrono(p.config.daemon.shutdown_grace);
+  if (!p.admin->WaitForConnectionsClosed(deadline)) {
+    p.log->warn("shutdown grace over with {} admin connections open; closing them",
+                p.admin->open_connections());
+  }
+  p.work.reset();
+  p.io.stop();
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  p.admin.reset();
+  if (absl::Status closed = p.store->Close(); !closed.ok()) {
+    Logger("store")->error("{}", closed.ToString());
+    return kExitFailure;
+  }
+  p.log->info("stopped");
+  return kExitOk;
+}
+
+void App::Reload() {
+  Parts& parts = *parts_;
+  NotifyReloading();
+  auto next = config::LoadConfig(parts.options.config_path);
+  absl::Status valid = next.ok() ? config::Validate(*next) : next.status();
+  if (!valid.ok()) {
+    parts.log->error("reload of {} refused, keeping the running config:\n{}",
+                     parts.options.config_path, std::string(valid.message()));
+    NotifyReady("serving; last reload refused");
+    return;
+  }
+  // The state directory is the one key the command line may override; keep it.
+  next->daemon.state_dir = parts.config.daemon.state_dir;
+  const config::ReloadPlan plan = config::PlanReload(parts.config, *next);
+  if (absl::Status level = SetLogLevel(config::LogLevelName(next->daemon.log_level));
+      !level.ok()) {
+    parts.log->error("{}", level.ToString());
+  }
+  parts.log->info("reloaded {}: changed live: [{}]; needs a restart: [{}]",
+                  parts.options.config_path, absl::StrJoin(plan.live, ", "),
+                  absl::StrJoin(plan.needs_restart, ", "));
+  parts.config = *std::move(next);
+  NotifyReady("serving; reloaded");
+}
+
+}  // namespace confab

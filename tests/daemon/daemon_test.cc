@@ -1,0 +1,176 @@
+// Integration tests of the real confabd binary: start on port 0, health endpoints, SIGTERM,
+// SIGHUP, a second instance on the same store, --check-config, --version.
+
+#include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "tests/daemon/daemon_process.h"
+
+namespace confab::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class DaemonTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("daemon_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // A minimal valid config: admin on any free port, state under the test's directory.
+  std::string WriteConfig(const std::string& log_level = "info", const std::string& extra = "") {
+    const std::string path = (dir_ / "confab.toml").string();
+    std::ofstream out(path, std::ios::trunc);
+    out << "[daemon]\nlog_level = \"" << log_level << "\"\nstate_dir = \""
+        << (dir_ / "state").string()
+        << "\"\nshutdown_grace = \"5s\"\nio_threads = 2\n\n[admin]\nport = 0\n"
+        << extra;
+    return path;
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(DaemonTest, StartsOnPortZeroAnswersHealthAndStopsOnSigterm) {
+  const std::string runtime_file = (dir_ / "runtime.json").string();
+  DaemonProcess daemon({"--config", WriteConfig(), "--runtime-file", runtime_file});
+  const auto ready = daemon.WaitForLine("ready: admin API on");
+  ASSERT_TRUE(ready.has_value()) << daemon.output();
+  const int port = PortFromReadyLine(*ready);
+  ASSERT_GT(port, 0) << *ready;
+
+  const HttpResult health = HttpGet(port, "/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, R"({"status":"ok"})");
+  const HttpResult ready_check = HttpGet(port, "/readyz");
+  EXPECT_EQ(ready_check.status, 200);
+  EXPECT_THAT(ready_check.body, HasSubstr(R"("store":"open")"));
+  const HttpResult missing = HttpGet(port, "/no-such-thing");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_THAT(missing.body, HasSubstr(R"({"error":{"code":"not_found")"));
+
+  std::ifstream runtime(runtime_file);
+  std::stringstream runtime_text;
+  runtime_text << runtime.rdbuf();
+  EXPECT_THAT(runtime_text.str(), HasSubstr("\"admin\": \"127.0.0.1:" + std::to_string(port)));
+  EXPECT_THAT(runtime_text.str(), HasSubstr("\"pid\": " + std::to_string(daemon.pid())));
+
+  daemon.Signal(SIGTERM);
+  EXPECT_EQ(daemon.WaitForExit(), 0) << daemon.output();
+  EXPECT_THAT(daemon.output(), HasSubstr("received SIGTERM, stopping"));
+  EXPECT_THAT(daemon.output(), HasSubstr("stopped"));
+}
+
+TEST_F(DaemonTest, SigtermWithAnIdleKeepAliveConnectionStillExitsCleanly) {
+  DaemonProcess daemon({"--config", WriteConfig()});
+  const auto ready = daemon.WaitForLine("ready: admin API on");
+  ASSERT_TRUE(ready.has_value()) << daemon.output();
+  const int port = PortFromReadyLine(*ready);
+  // Opened and left idle: the daemon must not wait for the client to go away.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+
+  daemon.Signal(SIGINT);
+  EXPECT_EQ(daemon.WaitForExit(), 0) << daemon.output();
+  ::close(fd);
+}
+
+TEST_F(DaemonTest, SecondInstanceOnTheSameStoreIsRefusedWithAClearMessage) {
+  const std::string config = WriteConfig();
+  DaemonProcess first({"--config", config});
+  ASSERT_TRUE(first.WaitForLine("ready: admin API on").has_value()) << first.output();
+
+  const auto [code, output] = RunDaemonToExit({"--config", config});
+  EXPECT_EQ(code, 3) << output;
+  EXPECT_THAT(output, HasSubstr("in use by another process"));
+
+  // The first instance is unharmed.
+  first.Signal(SIGTERM);
+  EXPECT_EQ(first.WaitForExit(), 0) << first.output();
+}
+
+TEST_F(DaemonTest, UnusableStateDirectoryExitsWithTheStoreCode) {
+  const std::string config = WriteConfig();
+  std::ofstream(dir_ / "state") << "a file where the state directory should be";
+  const auto [code, output] = RunDaemonToExit({"--config", config});
+  EXPECT_EQ(code, 3) << output;
+  EXPECT_THAT(output, HasSubstr((dir_ / "state").string()));
+}
+
+TEST_F(DaemonTest, SighupReloadsTheLogLevelAndSaysWhatChanged) {
+  const std::string config = WriteConfig("info");
+  DaemonProcess daemon({"--config", config});
+  ASSERT_TRUE(daemon.WaitForLine("ready: admin API on").has_value()) << daemon.output();
+  WriteConfig("debug");
+  daemon.Signal(SIGHUP);
+  const auto reloaded = daemon.WaitForLine("reloaded");
+  ASSERT_TRUE(reloaded.has_value()) << daemon.output();
+  EXPECT_THAT(*reloaded, HasSubstr("daemon.log_level"));
+  daemon.Signal(SIGTERM);
+  EXPECT_EQ(daemon.WaitForExit(), 0) << daemon.output();
+}
+
+TEST_F(DaemonTest, SighupWithABrokenConfigKeepsRunning) {
+  const std::string config = WriteConfig();
+  DaemonProcess daemon({"--config", config});
+  const auto ready = daemon.WaitForLine("ready: admin API on");
+  ASSERT_TRUE(ready.has_value()) << daemon.output();
+  std::ofstream(config, std::ios::app) << "\n[admin]\nport = \"not a number\"\n";
+  daemon.Signal(SIGHUP);
+  ASSERT_TRUE(daemon.WaitForLine("reload of").has_value()) << daemon.output();
+  EXPECT_EQ(HttpGet(PortFromReadyLine(*ready), "/healthz").status, 200);
+  daemon.Signal(SIGTERM);
+  EXPECT_EQ(daemon.WaitForExit(), 0) << daemon.output();
+}
+
+TEST_F(DaemonTest, CheckConfigSaysOkForTheShippedConfig) {
+  const auto [code, output] =
+      RunDaemonToExit({"--check-config", std::string(CONFAB_SOURCE_DIR) + "/config/confab.toml"});
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_EQ(output, "OK\n");
+}
+
+TEST_F(DaemonTest, CheckConfigReportsEveryErrorWithKeyAndLineAndExitsTwo) {
+  const std::string path = (dir_ / "bad.toml").string();
+  std::ofstream(path) << "[admin]\nport = 70000\n\n[daemon]\nlog_levle = \"info\"\n";
+  const auto [code, output] = RunDaemonToExit({"--check-config", path});
+  EXPECT_EQ(code, 2) << output;
+  EXPECT_THAT(output, HasSubstr("admin.port"));
+  EXPECT_THAT(output, HasSubstr("line 2"));
+  EXPECT_THAT(output, HasSubstr("daemon.log_levle"));
+  EXPECT_THAT(output, HasSubstr("line 5"));
+}
+
+TEST_F(DaemonTest, CheckConfigOfAMissingFileExitsTwo) {
+  const auto [code, output] = RunDaemonToExit({"--check-config", (dir_ / "nope.toml").string()});
+  EXPECT_EQ(code, 2) << output;
+  EXPECT_THAT(output, HasSubstr("nope.toml"));
+}
+
+TEST_F(DaemonTest, VersionPrintsTheVersionLine) {
+  const auto [code, output] = RunDaemonToExit({"--version"});
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_THAT(output, HasSubstr("confabd 0.1.0"));
+}
+
+}  // namespace
+}  // namespace confab::testing
