@@ -172,19 +172,7 @@ void Session::Bind(BindType type, const BindCredentials& credentials, Completion
     body.addr_ton = credentials.addr_ton;
     body.addr_npi = credentials.addr_npi;
     body.address_range = credentials.address_range;
-    Pdu pdu;
-    pdu.header.command_id = static_cast<uint32_t>(BindCommandFor(type));
-    switch (type) {
-      case BindType::kTransmitter:
-        pdu.body = BindTransmitter{body};
-        break;
-      case BindType::kReceiver:
-        pdu.body = BindReceiver{body};
-        break;
-      case BindType::kTransceiver:
-        pdu.body = BindTransceiver{body};
-        break;
-    }
+    Pdu pdu = MakeBindPdu(type, body);
     self->bind_pending_ = true;
     Session* session = self.get();
     auto on_response = [session, type, user = std::move(completion)](std::error_code ec,

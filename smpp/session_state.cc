@@ -105,6 +105,24 @@ CommandId BindCommandFor(BindType type) {
   return CommandId::kBindTransceiver;
 }
 
+Pdu MakeBindPdu(BindType type, const BindBody& body, uint32_t sequence_number) {
+  Pdu pdu;
+  pdu.header.command_id = static_cast<uint32_t>(BindCommandFor(type));
+  pdu.header.sequence_number = sequence_number;
+  switch (type) {
+    case BindType::kTransmitter:
+      pdu.body = BindTransmitter{body};
+      break;
+    case BindType::kReceiver:
+      pdu.body = BindReceiver{body};
+      break;
+    case BindType::kTransceiver:
+      pdu.body = BindTransceiver{body};
+      break;
+  }
+  return pdu;
+}
+
 CommandStatus CheckInboundRequest(Role local, SessionState state, CommandId id) {
   if (IsResponse(id)) {
     return CommandStatus::kInvCmdId;

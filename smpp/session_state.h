@@ -28,6 +28,8 @@ std::string_view RoleName(Role role);
 bool IsBound(SessionState state);
 SessionState BoundStateFor(BindType type);
 CommandId BindCommandFor(BindType type);
+// The bind request of `type` with `body` (its views must outlive the PDU's use).
+Pdu MakeBindPdu(BindType type, const BindBody& body, uint32_t sequence_number = 0);
 
 // The status to answer a request `id` that the peer of a `local`-role session sent in `state`:
 // kOk when allowed; kAlyBnd for a bind on a bound session; kInvBndSts when the state or the

@@ -45,31 +45,6 @@ class Flattener {
 
 }  // namespace
 
-std::vector<uint8_t> FromHex(std::string_view hex) {
-  std::vector<uint8_t> out;
-  int high = -1;
-  for (char c : hex) {
-    int v = -1;
-    if (c >= '0' && c <= '9') {
-      v = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      v = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      v = c - 'A' + 10;
-    } else {
-      continue;
-    }
-    if (high < 0) {
-      high = v;
-    } else {
-      out.push_back(static_cast<uint8_t>(high * 16 + v));
-      high = -1;
-    }
-  }
-  EXPECT_EQ(high, -1) << "odd number of hex digits";
-  return out;
-}
-
 std::string ToHex(std::span<const uint8_t> bytes) {
   static constexpr char kDigits[] = "0123456789ABCDEF";
   std::string out;

@@ -11,11 +11,10 @@
 
 #include "smpp/codec.h"
 #include "smpp/pdu.h"
+#include "tests/smpp/hex.h"
 
 namespace confab::smpp::testing {
 
-// "0000 0010 ..." -> octets; spaces are ignored.
-std::vector<uint8_t> FromHex(std::string_view hex);
 // Octets -> upper-case hex without spaces.
 std::string ToHex(std::span<const uint8_t> bytes);
 // The octets of an ASCII string.

@@ -145,21 +145,7 @@ inline Pdu MakeBind(BindType type, std::string_view system_id, std::string_view 
   BindBody body;
   body.system_id = system_id;
   body.password = password;
-  Pdu pdu;
-  pdu.header.command_id = static_cast<uint32_t>(BindCommandFor(type));
-  pdu.header.sequence_number = sequence;
-  switch (type) {
-    case BindType::kTransmitter:
-      pdu.body = BindTransmitter{body};
-      break;
-    case BindType::kReceiver:
-      pdu.body = BindReceiver{body};
-      break;
-    case BindType::kTransceiver:
-      pdu.body = BindTransceiver{body};
-      break;
-  }
-  return pdu;
+  return MakeBindPdu(type, body, sequence);
 }
 
 inline Pdu MakeSubmit(std::string_view text = "hello") {

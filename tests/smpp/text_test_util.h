@@ -8,33 +8,11 @@
 #include <vector>
 
 #include "smpp/text_coding.h"
+#include "tests/smpp/hex.h"
 
 namespace confab::smpp::testing {
 
-// "48 65 6C" or "48656C" -> octets.
-inline std::vector<uint8_t> Hex(std::string_view hex) {
-  std::vector<uint8_t> out;
-  int high = -1;
-  for (char c : hex) {
-    int v = -1;
-    if (c >= '0' && c <= '9') {
-      v = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      v = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      v = c - 'A' + 10;
-    } else {
-      continue;
-    }
-    if (high < 0) {
-      high = v;
-    } else {
-      out.push_back(static_cast<uint8_t>(high * 16 + v));
-      high = -1;
-    }
-  }
-  return out;
-}
+inline std::vector<uint8_t> Hex(std::string_view hex) { return FromHex(hex); }
 
 inline std::vector<uint8_t> Bytes(std::string_view s) { return {s.begin(), s.end()}; }
 
