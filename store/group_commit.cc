@@ -4,6 +4,7 @@
 
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
+#include "store/group_sort.h"
 #include "store/rocksdb_status.h"
 
 namespace confab::store {
@@ -140,7 +141,12 @@ void GroupCommitter::WriteGroup(std::deque<Pending>& group) {
       AppendBatch(rep, pending.batch);
     }
     rocksdb::WriteBatch merged(std::move(rep));
-    status = writer_(write_options, &merged);
+    rocksdb::WriteBatch sorted;
+    if (options_.sort_groups && SortGroup(merged, sorted)) {
+      status = writer_(write_options, &sorted);
+    } else {
+      status = writer_(write_options, &merged);
+    }
   }
   const absl::Status result = FromRocksDb(status, "group commit");
   {

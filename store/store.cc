@@ -5,28 +5,42 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "rocksdb/cache.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
-#include "rocksdb/table.h"
+#include "store/cf_options.h"
 #include "store/rocksdb_status.h"
 
 namespace confab::store {
 namespace {
 
-rocksdb::Options MakeOptions(const StoreOptions& options) {
-  rocksdb::Options db_options;
-  db_options.create_if_missing = true;
-  db_options.write_buffer_size = options.write_buffer_bytes;
-  // Memory stays bounded by config: one shared block cache, index and filter blocks inside it.
-  rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
-  table.cache_index_and_filter_blocks = true;
-  db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  // The WAL is the durability point (group commit fsyncs it), so data files need no fsync
-  // per write; RocksDB still syncs them on flush and compaction.
-  db_options.manual_wal_flush = false;
-  return db_options;
+rocksdb::Slice ToSlice(std::string_view view) { return rocksdb::Slice(view.data(), view.size()); }
+std::string_view ToView(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
+
+// The families to open: every one already in the store (RocksDB must open them all, including
+// any a newer version created) plus ours.
+std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(const std::string& path,
+                                                         const StoreRocksOptions& rocks) {
+  std::vector<std::string> names;
+  rocksdb::Status listed =
+      rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(rocks.db), path, &names);
+  if (!listed.ok()) {
+    names.clear();  // a new store: only "default" exists once created
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> out;
+  out.emplace_back(rocksdb::kDefaultColumnFamilyName, rocks.other);
+  for (std::size_t i = 0; i < kCfCount; ++i) {
+    out.emplace_back(std::string(CfName(static_cast<Cf>(i))), rocks.families[i]);
+  }
+  for (const std::string& name : names) {
+    bool known = false;
+    for (const auto& descriptor : out) {
+      known = known || descriptor.name == name;
+    }
+    if (!known) {
+      out.emplace_back(name, rocks.other);
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -45,8 +59,11 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
     }
     return absl::UnavailableError(message);
   }
+  const StoreRocksOptions rocks = MakeRocksOptions(options);
+  const std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = Descriptors(options.path, rocks);
+  std::vector<rocksdb::ColumnFamilyHandle*> opened;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status status = rocksdb::DB::Open(MakeOptions(options), options.path, &raw);
+  rocksdb::Status status = rocksdb::DB::Open(rocks.db, options.path, descriptors, &opened, &raw);
   if (!status.ok()) {
     absl::Status mapped = FromRocksDb(status, absl::StrCat("opening store ", options.path));
     if (absl::IsFailedPrecondition(mapped)) {
@@ -58,11 +75,28 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
     }
     return mapped;
   }
-  return std::unique_ptr<Store>(new Store(options, std::unique_ptr<rocksdb::DB>(raw)));
+  std::unique_ptr<rocksdb::DB> db(raw);
+  CfHandles handles{};
+  std::vector<rocksdb::ColumnFamilyHandle*> owned;
+  for (std::size_t i = 0; i < opened.size(); ++i) {
+    if (i >= 1 && i <= kCfCount) {
+      handles[i - 1] = opened[i];  // descriptors 1..kCfCount are ours, in Cf order
+    }
+    if (i == 0) {
+      db->DestroyColumnFamilyHandle(opened[i]);  // db->DefaultColumnFamily() serves instead
+    } else {
+      owned.push_back(opened[i]);
+    }
+  }
+  return std::unique_ptr<Store>(new Store(options, std::move(db), std::move(owned), handles));
 }
 
-Store::Store(StoreOptions options, std::unique_ptr<rocksdb::DB> db)
-    : options_(std::move(options)), db_(std::move(db)) {}
+Store::Store(StoreOptions options, std::unique_ptr<rocksdb::DB> db,
+             std::vector<rocksdb::ColumnFamilyHandle*> owned, CfHandles handles)
+    : options_(std::move(options)),
+      db_(std::move(db)),
+      owned_(std::move(owned)),
+      handles_(handles) {}
 
 Store::~Store() { (void)Close(); }
 
@@ -78,9 +112,50 @@ absl::Status Store::Close() {
     return absl::OkStatus();
   }
   absl::Status flushed = Flush();
+  for (rocksdb::ColumnFamilyHandle* handle : owned_) {
+    db_->DestroyColumnFamilyHandle(handle);
+  }
+  owned_.clear();
+  handles_ = {};
   absl::Status closed = FromRocksDb(db_->Close(), "closing store");
   db_.reset();
   return flushed.ok() ? closed : flushed;
+}
+
+absl::StatusOr<std::optional<std::string>> Store::Get(Cf cf, std::string_view key) const {
+  if (db_ == nullptr) {
+    return absl::FailedPreconditionError("store is closed");
+  }
+  std::string value;
+  rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), handles_[static_cast<std::size_t>(cf)],
+                                    ToSlice(key), &value);
+  if (status.IsNotFound()) {
+    return std::nullopt;
+  }
+  if (!status.ok()) {
+    return FromRocksDb(status, absl::StrCat("reading ", std::string(CfName(cf))));
+  }
+  return value;
+}
+
+absl::Status Store::Scan(
+    Cf cf, std::string_view prefix, std::string_view start,
+    absl::FunctionRef<bool(std::string_view key, std::string_view value)> visit) const {
+  if (db_ == nullptr) {
+    return absl::FailedPreconditionError("store is closed");
+  }
+  rocksdb::ReadOptions read;
+  read.fill_cache = true;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(read, handles_[static_cast<std::size_t>(cf)]));
+  const std::string_view from = start < prefix ? prefix : start;
+  for (it->Seek(ToSlice(from)); it->Valid(); it->Next()) {
+    const std::string_view key = ToView(it->key());
+    if (key.substr(0, prefix.size()) != prefix || !visit(key, ToView(it->value()))) {
+      break;
+    }
+  }
+  return FromRocksDb(it->status(), absl::StrCat("scanning ", std::string(CfName(cf))));
 }
 
 }  // namespace confab::store

@@ -1,13 +1,16 @@
 #pragma once
 
-// The durable store: one RocksDB instance under a directory that no other process may use.
+// The durable store: one RocksDB instance under a directory that no other process may use, with
+// one column family per access path (store/schema.h, store/SCHEMA.md).
 
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "store/kv.h"
 
 namespace rocksdb {
 class DB;
@@ -23,11 +26,14 @@ enum class Durability {
 struct StoreOptions {
   std::string path;
   Durability durability = Durability::kFsync;
+  // One LRU cache for data, index and filter blocks of every column family.
   std::size_t block_cache_bytes = 64u << 20;
+  // The memtable budget of all column families together (a WriteBufferManager enforces it).
   std::size_t write_buffer_bytes = 64u << 20;
+  int max_open_files = 512;
 };
 
-class Store {
+class Store final : public KvSource {
  public:
   // Opens (creating if needed) the store at options.path. Errors:
   //   FailedPrecondition — another process (a running confabd) holds the store's lock;
@@ -35,7 +41,7 @@ class Store {
   //   DataLoss — RocksDB reports corruption.
   static absl::StatusOr<std::unique_ptr<Store>> Open(const StoreOptions& options);
 
-  ~Store();
+  ~Store() override;
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
@@ -47,12 +53,23 @@ class Store {
   const StoreOptions& options() const { return options_; }
   bool is_open() const { return db_ != nullptr; }
   rocksdb::DB* db() { return db_.get(); }
+  // Every column family's handle (valid until Close); WriteSet stages writes with them.
+  const CfHandles& handles() const { return handles_; }
+
+  // KvSource. FailedPrecondition once closed.
+  absl::StatusOr<std::optional<std::string>> Get(Cf cf, std::string_view key) const override;
+  absl::Status Scan(
+      Cf cf, std::string_view prefix, std::string_view start,
+      absl::FunctionRef<bool(std::string_view key, std::string_view value)> visit) const override;
 
  private:
-  Store(StoreOptions options, std::unique_ptr<rocksdb::DB> db);
+  Store(StoreOptions options, std::unique_ptr<rocksdb::DB> db,
+        std::vector<rocksdb::ColumnFamilyHandle*> owned, CfHandles handles);
 
   StoreOptions options_;
   std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> owned_;  // every open handle but the default's
+  CfHandles handles_{};
 };
 
 }  // namespace confab::store

@@ -1,0 +1,97 @@
+#include "store/cf_options.h"
+
+#include <algorithm>
+
+#include "rocksdb/cache.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/slice_transform.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_buffer_manager.h"
+#include "store/merge.h"
+
+namespace confab::store {
+namespace {
+
+constexpr std::size_t kMinWriteBuffer = 1u << 20;
+
+// Families written on every inbound message get most of the memtable budget; the rest are
+// written rarely and get small memtables (flushed early, which costs nothing when idle).
+bool IsHot(Cf cf) {
+  return cf == Cf::kProfiles || cf == Cf::kMessages || cf == Cf::kInbox || cf == Cf::kOutbox;
+}
+
+// Families read by point lookups get a bloom filter, so that a miss (a new profile, an
+// unknown link code) rarely touches a data block.
+bool HasPointLookups(Cf cf) {
+  return cf == Cf::kProfiles || cf == Cf::kMessages || cf == Cf::kLinks || cf == Cf::kCarrierRefs ||
+         cf == Cf::kClicks;
+}
+
+}  // namespace
+
+StoreRocksOptions MakeRocksOptions(const StoreOptions& options) {
+  StoreRocksOptions out;
+  out.db.create_if_missing = true;
+  out.db.create_missing_column_families = true;
+  out.db.max_open_files = options.max_open_files;
+  out.db.max_background_jobs = 2;
+  out.db.write_buffer_manager =
+      std::make_shared<rocksdb::WriteBufferManager>(options.write_buffer_bytes);
+  // The WAL is the durability point (group commit fsyncs it), so data files need no fsync
+  // per write; RocksDB still syncs them on flush and compaction.
+  out.db.manual_wal_flush = false;
+
+  // Few shards: a shard must hold the largest block (an index or filter partition), else that
+  // block is read from the file again on every lookup.
+  std::shared_ptr<rocksdb::Cache> cache =
+      rocksdb::NewLRUCache(options.block_cache_bytes, /*num_shard_bits=*/4);
+  auto table_factory = [&](bool bloom) {
+    rocksdb::BlockBasedTableOptions table;
+    table.block_cache = cache;
+    table.cache_index_and_filter_blocks = true;
+    table.cache_index_and_filter_blocks_with_high_priority = true;
+    table.pin_l0_filter_and_index_blocks_in_cache = true;
+    // Partitioned index and filters: a lookup loads one small partition (4 KiB) instead of a
+    // whole-file filter (1.2 MB per million keys); the top level stays pinned.
+    table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+    table.pin_top_level_index_and_filter = true;
+    table.metadata_block_size = 4096;
+    if (bloom) {
+      table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+      table.partition_filters = true;
+    }
+    return std::shared_ptr<rocksdb::TableFactory>(rocksdb::NewBlockBasedTableFactory(table));
+  };
+  const auto plain = table_factory(false);
+  const auto bloomed = table_factory(true);
+
+  const std::size_t hot_buffer = std::max(kMinWriteBuffer, options.write_buffer_bytes / 4);
+  const std::size_t cold_buffer = std::max(kMinWriteBuffer, options.write_buffer_bytes / 32);
+  for (std::size_t i = 0; i < kCfCount; ++i) {
+    const Cf cf = static_cast<Cf>(i);
+    rocksdb::ColumnFamilyOptions& family = out.families[i];
+    family.write_buffer_size = IsHot(cf) ? hot_buffer : cold_buffer;
+    family.max_write_buffer_number = 2;
+    family.level_compaction_dynamic_level_bytes = true;
+    family.table_factory = HasPointLookups(cf) ? bloomed : plain;
+    // Messages and links are looked up by keys that exist (from the thread or a short URL
+    // that was handed out): no filter on the last level, where most of the data is.
+    family.optimize_filters_for_hits = cf == Cf::kMessages;
+    // Keys that arrive in (nearly) ascending order under a common prefix — due times, the front
+    // of an inbox listing — are inserted next to the previous one instead of searched for from
+    // the top of the memtable's skiplist.
+    if (cf == Cf::kOutbox || cf == Cf::kTimers) {
+      family.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
+    } else if (cf == Cf::kInbox) {
+      family.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(2));
+    }
+    if (cf == Cf::kClicks) {
+      family.merge_operator = NewClickCountsMergeOperator();
+    }
+  }
+  out.other.write_buffer_size = kMinWriteBuffer;
+  out.other.table_factory = plain;
+  return out;
+}
+
+}  // namespace confab::store

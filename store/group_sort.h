@@ -1,0 +1,17 @@
+#pragma once
+
+// Orders a merged group's records by column family and key before it is written: the memtable
+// is a skiplist per family, and inserting keys in order lets each insert find its place near
+// the previous one (hot cache lines) instead of from scratch. Records for the same key keep
+// their submission order (sorted stably), so the group's effect is unchanged.
+
+#include "rocksdb/write_batch.h"
+
+namespace confab::store {
+
+// Returns the sorted copy of `group`, or leaves `out` untouched and returns false when the
+// group holds a record kind it does not reorder (anything but put, delete, single delete and
+// merge), in which case the caller writes `group` as it is.
+bool SortGroup(const rocksdb::WriteBatch& group, rocksdb::WriteBatch& out);
+
+}  // namespace confab::store
