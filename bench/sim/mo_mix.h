@@ -1,0 +1,66 @@
+#pragma once
+
+// The deterministic MO generator of the load mode: for a seed, the same sequence of
+// (sender, brand number, text) every run, on every machine (its own SplitMix64 RNG, no
+// std::distribution). The mix, by share of messages:
+//   10% opt-out keywords (STOP, UNSUBSCRIBE, … with case / space / punctuation variants),
+//    5% help (HELP, INFO), 5% opt-in (START, JOIN, UNSTOP),
+//   80% conversation text: of which ~15% carry a URL, ~15% are Spanish with accents (UCS-2 on
+//   the wire) and ~10% are long (2–3 concatenated parts).
+// Keyword texts are English so that one expected reply text per category can check them.
+// Conversation texts never contain a keyword as a whole word (the daemon's contains rule would
+// otherwise classify them as opt-outs).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace confab::sim {
+
+enum class MoCategory : uint8_t { kOptOut, kHelp, kOptIn, kConversation };
+inline constexpr int kMoCategoryCount = 4;
+std::string_view MoCategoryName(MoCategory category);
+
+struct MoSpec {
+  std::string source;       // the subscriber, "+1555…"
+  std::string destination;  // the brand number
+  std::string text;         // UTF-8
+  MoCategory category = MoCategory::kConversation;
+  bool has_url = false;
+  bool spanish = false;
+  bool long_text = false;
+};
+
+struct MoMixOptions {
+  uint64_t seed = 1;
+  uint32_t pool = 1000;  // distinct subscriber numbers: +15552000000 .. +15552000000 + pool - 1
+  std::vector<std::string> brand_numbers = {"+15550100000"};
+};
+
+class SplitMix64 {
+ public:
+  explicit SplitMix64(uint64_t seed) : state_(seed) {}
+  uint64_t Next();
+  uint64_t Below(uint64_t n) { return n == 0 ? 0 : Next() % n; }  // bias negligible here
+
+ private:
+  uint64_t state_;
+};
+
+class MoMix {
+ public:
+  explicit MoMix(MoMixOptions options);
+  MoSpec Next();
+  // The subscriber number of pool slot `index`.
+  static std::string PoolNumber(uint32_t index);
+  const MoMixOptions& options() const { return options_; }
+
+ private:
+  std::string Conversation(MoSpec& spec);
+
+  MoMixOptions options_;
+  SplitMix64 rng_;
+};
+
+}  // namespace confab::sim
