@@ -20,7 +20,9 @@
 #include "boost/asio/signal_set.hpp"
 #include "daemon/admin_server.h"
 #include "daemon/health.h"
+#include "daemon/link_store.h"
 #include "daemon/logging.h"
+#include "daemon/redirect.h"
 #include "daemon/systemd_notify.h"
 #include "store/store.h"
 
@@ -39,6 +41,12 @@ struct App::Parts {
   std::unique_ptr<store::Store> store;
   HttpRouter router;
   std::unique_ptr<AdminServer> admin;
+  // Short links ([links]): in memory until the store holds them; the listener runs only when
+  // links are on AND a short_domain is set (no short links can exist without one).
+  std::unique_ptr<InMemoryLinkStore> link_store;
+  std::unique_ptr<RedirectService> redirect;
+  HttpRouter links_router;
+  std::unique_ptr<AdminServer> links;
 };
 
 namespace {
@@ -70,6 +78,20 @@ AdminServerOptions AdminOptionsFrom(const config::AdminConfig& admin) {
   options.read_timeout = ToChrono(admin.read_timeout);
   options.write_timeout = ToChrono(admin.write_timeout);
   options.max_connections = admin.max_connections;
+  return options;
+}
+
+// The public redirect listener: GET/HEAD only, so a tiny body limit; more connections than the
+// admin API, as it faces the public (behind the TLS proxy).
+AdminServerOptions LinksOptionsFrom(const config::LinksConfig& links) {
+  AdminServerOptions options;
+  options.address = links.address;
+  options.port = static_cast<uint16_t>(links.port);
+  options.body_limit = 1024;
+  options.header_limit = 8 << 10;
+  options.read_timeout = std::chrono::seconds(10);
+  options.write_timeout = std::chrono::seconds(10);
+  options.max_connections = 4096;
   return options;
 }
 
@@ -125,6 +147,21 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
     return admin.status();
   }
   parts->admin = *std::move(admin);
+
+  if (cfg.links.enabled && !cfg.links.short_domain.empty()) {
+    parts->link_store = std::make_unique<InMemoryLinkStore>();
+    parts->redirect = std::make_unique<RedirectService>(parts->link_store.get(),
+                                                        BotDetector(cfg.links.bot_user_agents));
+    parts->redirect->Install(parts->links_router);
+    auto links = AdminServer::Listen(parts->io.get_executor(), LinksOptionsFrom(cfg.links),
+                                     &parts->links_router);
+    if (!links.ok()) {
+      return absl::Status(links.status().code(),
+                          absl::StrCat("short-link listener ([links] address and port): ",
+                                       links.status().message()));
+    }
+    parts->links = *std::move(links);
+  }
   return std::unique_ptr<App>(new App(std::move(parts)));
 }
 
@@ -149,6 +186,9 @@ int App::ExitCodeFor(const absl::Status& status) {
 int App::Run() {
   Parts& p = *parts_;
   p.admin->Start();
+  if (p.links) {
+    p.links->Start();
+  }
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [this, &p, &on_signal](const boost::system::error_code& ec, int signal) {
         if (ec) {
@@ -177,6 +217,10 @@ int App::Run() {
       p.log->warn("{}", written.ToString());
     }
   }
+  if (p.links) {
+    p.log->info("short links on http://{}:{} for https://{}/", p.config.links.address,
+                p.links->port(), p.config.links.short_domain);
+  }
   p.log->info("ready: admin API on http://{} ({} I/O threads)", admin_endpoint, thread_count);
   NotifyReady(absl::StrCat("serving; admin on ", admin_endpoint));
 
@@ -185,16 +229,24 @@ int App::Run() {
   // Stop in reverse order of start: no new requests, then drain what is in flight within the
   // grace, then make the store durable and close it.
   p.admin->Stop();
+  if (p.links) {
+    p.links->Stop();
+  }
   const auto deadline = std::chrono::steady_clock::now() + ToChrono(p.config.daemon.shutdown_grace);
   if (!p.admin->WaitForConnectionsClosed(deadline)) {
     p.log->warn("shutdown grace over with {} admin connections open; closing them",
                 p.admin->open_connections());
+  }
+  if (p.links && !p.links->WaitForConnectionsClosed(deadline)) {
+    p.log->warn("shutdown grace over with {} short-link connections open; closing them",
+                p.links->open_connections());
   }
   p.work.reset();
   p.io.stop();
   for (auto& thread : threads) {
     thread.join();
   }
+  p.links.reset();
   p.admin.reset();
   if (absl::Status closed = p.store->Close(); !closed.ok()) {
     Logger("store")->error("{}", closed.ToString());

@@ -36,6 +36,8 @@ void HttpRouter::Add(std::string method, std::string path, HttpHandler handler) 
   routes_.push_back({std::move(method), std::move(path), std::move(handler)});
 }
 
+void HttpRouter::SetFallback(HttpHandler handler) { fallback_ = std::move(handler); }
+
 HttpResponse HttpRouter::Route(const HttpRequest& request) const {
   const std::string_view path = request.Path();
   bool path_known = false;
@@ -52,6 +54,9 @@ HttpResponse HttpRouter::Route(const HttpRequest& request) const {
   if (path_known) {
     return JsonError(405, "method_not_allowed",
                      std::string(request.method) + " is not allowed on " + std::string(path));
+  }
+  if (fallback_) {
+    return fallback_(request);
   }
   return JsonError(404, "not_found", "no such endpoint: " + std::string(path));
 }

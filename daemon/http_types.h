@@ -39,10 +39,12 @@ HttpResponse JsonError(int status, std::string_view code, std::string_view messa
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 // Exact-path routing by method. Unknown path → 404, known path with another method → 405;
-// both as JSON errors.
+// both as JSON errors. With a fallback set, the fallback answers unknown paths instead of the 404
+// (the short-link listener routes everything to one handler this way).
 class HttpRouter {
  public:
   void Add(std::string method, std::string path, HttpHandler handler);
+  void SetFallback(HttpHandler handler);
   HttpResponse Route(const HttpRequest& request) const;
 
  private:
@@ -52,6 +54,7 @@ class HttpRouter {
     HttpHandler handler;
   };
   std::vector<Route_> routes_;
+  HttpHandler fallback_;
 };
 
 }  // namespace confab

@@ -76,6 +76,36 @@ TEST_F(DaemonTest, StartsOnPortZeroAnswersHealthAndStopsOnSigterm) {
   EXPECT_THAT(daemon.output(), HasSubstr("stopped"));
 }
 
+TEST_F(DaemonTest, ShortLinkListenerRunsOnItsOwnPortWhenAShortDomainIsSet) {
+  const std::string links_config = "\n[links]\nshort_domain = \"s.example\"\nport = 0\n";
+  DaemonProcess daemon({"--config", WriteConfig("info", links_config)});
+  const auto links = daemon.WaitForLine("short links on");
+  ASSERT_TRUE(links.has_value()) << daemon.output();
+  const int links_port = PortFromReadyLine(*links);
+  const auto ready = daemon.WaitForLine("ready: admin API on");
+  ASSERT_TRUE(ready.has_value()) << daemon.output();
+  const int admin_port = PortFromReadyLine(*ready);
+  ASSERT_GT(links_port, 0) << *links;
+  ASSERT_NE(links_port, admin_port);
+
+  const HttpResult unknown = HttpGet(links_port, "/Abc12345");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_THAT(unknown.body, HasSubstr("Link not found"));
+  EXPECT_EQ(HttpGet(links_port, "/healthz").status, 404);  // the admin API is not exposed here
+  EXPECT_EQ(HttpGet(admin_port, "/healthz").status, 200);
+
+  daemon.Signal(SIGTERM);
+  EXPECT_EQ(daemon.WaitForExit(), 0) << daemon.output();
+}
+
+TEST_F(DaemonTest, NoShortLinkListenerWithoutAShortDomain) {
+  DaemonProcess daemon({"--config", WriteConfig()});
+  ASSERT_TRUE(daemon.WaitForLine("ready: admin API on").has_value()) << daemon.output();
+  EXPECT_THAT(daemon.output(), ::testing::Not(HasSubstr("short links on")));
+  daemon.Signal(SIGTERM);
+  EXPECT_EQ(daemon.WaitForExit(), 0) << daemon.output();
+}
+
 TEST_F(DaemonTest, SigtermWithAnIdleKeepAliveConnectionStillExitsCleanly) {
   DaemonProcess daemon({"--config", WriteConfig()});
   const auto ready = daemon.WaitForLine("ready: admin API on");

@@ -1,0 +1,227 @@
+// The short-link redirect listener: bot detection, and the endpoint served by the real listener
+// over loopback on port 0 (302 + Location, clicks, HEAD, 404 page, expiry, other methods).
+
+#include "daemon/redirect.h"
+
+#include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+#include <thread>
+
+#include "boost/asio/executor_work_guard.hpp"
+#include "boost/asio/io_context.hpp"
+#include "config/config.h"
+#include "daemon/admin_server.h"
+#include "tests/daemon/shortener_test_util.h"
+
+namespace confab {
+namespace {
+
+using ::confab::testing::FakeClock;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+TEST(BotDetectorTest, KnownPreviewAgentsAreBotsCaseInsensitively) {
+  const BotDetector bots(config::LinksConfig::DefaultBotUserAgents());
+  struct Row {
+    const char* user_agent;
+    bool bot;
+  };
+  const Row rows[] = {
+      {"facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)", true},
+      {"Mozilla/5.0 (compatible; Twitterbot/1.0)", true},
+      {"Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", true},
+      {"WhatsApp/2.23.20.0 A", true},
+      {"TelegramBot (like TwitterBot)", true},
+      {"Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)", true},
+      {"LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+       true},
+      {"Mozilla/5.0 (Windows NT 6.1; WOW64) SkypeUriPreview Preview/0.5", true},
+      {"Mozilla/5.0 (Macintosh) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 "
+       "Safari/605.1.15 (Applebot/0.1)",
+       true},
+      {"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", true},
+      {"Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)", true},
+      {"FACEBOOKEXTERNALHIT/1.1", true},
+      {"Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
+       "like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
+       false},
+      {"Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+       "Chrome/120.0.0.0 Mobile Safari/537.36",
+       false},
+      {"curl/8.4.0", false},
+      {"", false},
+  };
+  for (const Row& row : rows) {
+    EXPECT_EQ(bots.IsBot(row.user_agent), row.bot) << row.user_agent;
+  }
+  EXPECT_TRUE(BotDetector({"MyPreviewer"}).IsBot("x mypreviewer/1"));
+  EXPECT_FALSE(BotDetector({"", "MyPreviewer"}).IsBot("Safari"));  // empty entries ignored
+}
+
+HttpRequest Get(std::string method, std::string target) {
+  HttpRequest request;
+  request.method = std::move(method);
+  request.target = std::move(target);
+  return request;
+}
+
+TEST(HttpRouterFallbackTest, ExactRoutesWinAndTheFallbackTakesUnknownPaths) {
+  HttpRouter router;
+  router.Add("GET", "/healthz", [](const HttpRequest&) { return JsonResponse(200, "ok"); });
+  router.SetFallback([](const HttpRequest&) { return JsonResponse(418, "fallback"); });
+  EXPECT_EQ(router.Route(Get("GET", "/healthz")).status, 200);
+  EXPECT_EQ(router.Route(Get("POST", "/healthz")).status, 405);
+  EXPECT_EQ(router.Route(Get("GET", "/elsewhere")).status, 418);
+}
+
+// A whole HTTP/1.1 exchange on a fresh connection with "Connection: close": all of the answer.
+std::string Exchange(uint16_t port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string data;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+      ::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
+    char buffer[4096];
+    for (;;) {
+      pollfd pfd{.fd = fd, .events = POLLIN, .revents = 0};
+      if (::poll(&pfd, 1, 30'000) <= 0) {
+        break;  // a deadline that only fails the test
+      }
+      const ssize_t n = ::read(fd, buffer, sizeof(buffer));
+      if (n <= 0) {
+        break;
+      }
+      data.append(buffer, static_cast<std::size_t>(n));
+    }
+  }
+  ::close(fd);
+  return data;
+}
+
+std::string Request(const std::string& method, const std::string& target,
+                    const std::string& user_agent = "Mozilla/5.0 (iPhone)") {
+  return method + " " + target + " HTTP/1.1\r\nHost: s.co\r\nUser-Agent: " + user_agent +
+         "\r\nConnection: close\r\n\r\n";
+}
+
+class RedirectListenerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(*store_.InsertIfAbsent(
+        "Abc12345", LinkRecord{"https://example.com/landing?x=1", "msg-1", "+15551230000",
+                               "+15557654321", clock_.now, clock_.now + absl::Hours(24)}));
+    service_.Install(router_);
+    AdminServerOptions options;
+    options.port = 0;
+    auto server = AdminServer::Listen(io_.get_executor(), options, &router_);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    server_->Start();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  void TearDown() override {
+    if (server_) {
+      server_->Stop();
+    }
+    work_.reset();
+    io_.stop();
+    if (thread_.joinable()) {
+      thread_.join();
+    }
+  }
+  uint16_t port() const { return server_->port(); }
+
+  FakeClock clock_;
+  InMemoryLinkStore store_;
+  RedirectService service_{&store_, BotDetector(config::LinksConfig::DefaultBotUserAgents()),
+                           clock_.Fn()};
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ =
+      boost::asio::make_work_guard(io_);
+  HttpRouter router_;
+  std::unique_ptr<AdminServer> server_;
+  std::thread thread_;
+};
+
+TEST_F(RedirectListenerTest, GetRedirectsWith302AndRecordsAHumanClick) {
+  const std::string response = Exchange(port(), Request("GET", "/Abc12345"));
+  EXPECT_THAT(response, StartsWith("HTTP/1.1 302 Found\r\n"));
+  EXPECT_THAT(response, HasSubstr("\r\nLocation: https://example.com/landing?x=1\r\n"));
+  EXPECT_THAT(response, HasSubstr("\r\nCache-Control: no-store\r\n"));
+  const std::vector<LinkClick> clicks = store_.Clicks("Abc12345");
+  ASSERT_EQ(clicks.size(), 1u);
+  EXPECT_EQ(clicks[0].time, clock_.now);
+  EXPECT_EQ(clicks[0].user_agent, "Mozilla/5.0 (iPhone)");
+  EXPECT_FALSE(clicks[0].is_bot);
+}
+
+TEST_F(RedirectListenerTest, PreviewBotClicksAreMarkedAsBots) {
+  const std::string response =
+      Exchange(port(), Request("GET", "/Abc12345?utm=x", "WhatsApp/2.23.20.0 A"));
+  EXPECT_THAT(response, StartsWith("HTTP/1.1 302"));
+  const std::vector<LinkClick> clicks = store_.Clicks("Abc12345");
+  ASSERT_EQ(clicks.size(), 1u);
+  EXPECT_TRUE(clicks[0].is_bot);
+}
+
+TEST_F(RedirectListenerTest, HeadAnswersLikeGetWithoutBodyOrClick) {
+  const std::string response = Exchange(port(), Request("HEAD", "/Abc12345"));
+  EXPECT_THAT(response, StartsWith("HTTP/1.1 302"));
+  EXPECT_THAT(response, HasSubstr("\r\nLocation: https://example.com/landing?x=1\r\n"));
+  EXPECT_TRUE(store_.Clicks("Abc12345").empty());
+}
+
+TEST_F(RedirectListenerTest, UnknownOrMalformedCodesGetTheHtml404Page) {
+  for (const char* target : {"/Zzz99999", "/", "/Abc1234", "/Abc123456", "/Abc-2345",
+                             "/Abc12345/more", "/healthz", "/%41bc12345"}) {
+    const std::string response = Exchange(port(), Request("GET", target));
+    EXPECT_THAT(response, StartsWith("HTTP/1.1 404")) << target;
+    EXPECT_THAT(response, HasSubstr("Content-Type: text/html; charset=utf-8")) << target;
+    EXPECT_THAT(response, HasSubstr("<h1>Link not found</h1>")) << target;
+    EXPECT_THAT(response, Not(HasSubstr("Location:"))) << target;
+  }
+  EXPECT_TRUE(store_.Clicks("Abc12345").empty());
+}
+
+TEST_F(RedirectListenerTest, ExpiredLinkIsA404AndNoClick) {
+  clock_.now += absl::Hours(24) - absl::Seconds(1);
+  EXPECT_THAT(Exchange(port(), Request("GET", "/Abc12345")), StartsWith("HTTP/1.1 302"));
+  clock_.now += absl::Seconds(1);  // exactly at `expires`
+  const std::string response = Exchange(port(), Request("GET", "/Abc12345"));
+  EXPECT_THAT(response, StartsWith("HTTP/1.1 404"));
+  EXPECT_THAT(response, HasSubstr("has expired"));
+  EXPECT_EQ(store_.Clicks("Abc12345").size(), 1u);  // only the click before expiry
+}
+
+TEST_F(RedirectListenerTest, OtherMethodsAre405AndRecordNothing) {
+  for (const char* method : {"POST", "PUT", "DELETE", "OPTIONS", "PATCH"}) {
+    const std::string response = Exchange(port(), Request(method, "/Abc12345"));
+    EXPECT_THAT(response, StartsWith("HTTP/1.1 405")) << method;
+    EXPECT_THAT(response, HasSubstr("\r\nAllow: GET, HEAD\r\n")) << method;
+    EXPECT_THAT(response, Not(HasSubstr("Location:"))) << method;
+  }
+  EXPECT_TRUE(store_.Clicks("Abc12345").empty());
+}
+
+TEST_F(RedirectListenerTest, AStoredTargetThatCouldSplitHeadersIsRefused) {
+  ASSERT_TRUE(*store_.InsertIfAbsent(
+      "Evil0001", LinkRecord{"https://x.example/\r\nSet-Cookie: a=b", "m", "p", "b", clock_.now,
+                             clock_.now + absl::Hours(1)}));
+  const std::string response = Exchange(port(), Request("GET", "/Evil0001"));
+  EXPECT_THAT(response, StartsWith("HTTP/1.1 404"));
+  EXPECT_THAT(response, Not(HasSubstr("Set-Cookie")));
+}
+
+}  // namespace
+}  // namespace confab
