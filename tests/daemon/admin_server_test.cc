@@ -15,8 +15,8 @@
 #include <string>
 #include <thread>
 
-#include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
+#include "tests/daemon/served_router.h"
 
 namespace confab {
 namespace {
@@ -74,29 +74,14 @@ class AdminServerTest : public ::testing::Test {
     router_.Add("GET", "/ping", [](const HttpRequest&) { return JsonResponse(200, "pong"); });
     router_.Add("POST", "/echo",
                 [](const HttpRequest& request) { return JsonResponse(200, request.body); });
-    auto server = AdminServer::Listen(io_.get_executor(), options, &router_);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    server_->Start();
-    thread_ = std::thread([this] { io_.run(); });
+    ASSERT_NO_FATAL_FAILURE(served_.Start(&router_, options));
+    server_ = &served_.server();
   }
-  void TearDown() override {
-    if (server_) {
-      server_->Stop();
-    }
-    work_.reset();
-    io_.stop();
-    if (thread_.joinable()) {
-      thread_.join();
-    }
-  }
+  void TearDown() override { served_.Shutdown(); }
 
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ =
-      boost::asio::make_work_guard(io_);
   HttpRouter router_;
-  std::unique_ptr<AdminServer> server_;
-  std::thread thread_;
+  confab::testing::ServedRouter served_;
+  AdminServer* server_ = nullptr;
 };
 
 TEST_F(AdminServerTest, AnswersSeveralRequestsOnOneKeepAliveConnection) {

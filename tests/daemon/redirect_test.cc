@@ -14,10 +14,9 @@
 #include <string>
 #include <thread>
 
-#include "boost/asio/executor_work_guard.hpp"
-#include "boost/asio/io_context.hpp"
 #include "config/config.h"
 #include "daemon/admin_server.h"
+#include "tests/daemon/served_router.h"
 #include "tests/daemon/shortener_test_util.h"
 
 namespace confab {
@@ -122,36 +121,17 @@ class RedirectListenerTest : public ::testing::Test {
         "Abc12345", LinkRecord{"https://example.com/landing?x=1", "msg-1", "+15551230000",
                                "+15557654321", clock_.now, clock_.now + absl::Hours(24)}));
     service_.Install(router_);
-    AdminServerOptions options;
-    options.port = 0;
-    auto server = AdminServer::Listen(io_.get_executor(), options, &router_);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    server_->Start();
-    thread_ = std::thread([this] { io_.run(); });
+    ASSERT_NO_FATAL_FAILURE(served_.Start(&router_));
   }
-  void TearDown() override {
-    if (server_) {
-      server_->Stop();
-    }
-    work_.reset();
-    io_.stop();
-    if (thread_.joinable()) {
-      thread_.join();
-    }
-  }
-  uint16_t port() const { return server_->port(); }
+  void TearDown() override { served_.Shutdown(); }
+  uint16_t port() const { return served_.port(); }
 
   FakeClock clock_;
   InMemoryLinkStore store_;
   RedirectService service_{&store_, BotDetector(config::LinksConfig::DefaultBotUserAgents()),
                            clock_.Fn()};
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ =
-      boost::asio::make_work_guard(io_);
   HttpRouter router_;
-  std::unique_ptr<AdminServer> server_;
-  std::thread thread_;
+  confab::testing::ServedRouter served_;
 };
 
 TEST_F(RedirectListenerTest, GetRedirectsWith302AndRecordsAHumanClick) {
