@@ -70,7 +70,6 @@ class RawClient {
 class AdminServerTest : public ::testing::Test {
  protected:
   void Start(AdminServerOptions options) {
-    options.port = 0;
     router_.Add("GET", "/ping", [](const HttpRequest&) { return JsonResponse(200, "pong"); });
     router_.Add("POST", "/echo",
                 [](const HttpRequest& request) { return JsonResponse(200, request.body); });

@@ -1,7 +1,7 @@
 #pragma once
 
-// Tests only: an HttpRouter served by an AdminServer on 127.0.0.1 (port 0 unless the options say
-// otherwise) with its own I/O thread, stopped and joined on destruction.
+// Tests only: an HttpRouter served by an AdminServer on 127.0.0.1, on a free port (the options'
+// port is ignored), with its own I/O thread, stopped and joined on destruction.
 
 #include <gtest/gtest.h>
 
@@ -27,6 +27,7 @@ class ServedRouter {
   // Listens and starts serving `router`, which must outlive this object. A failure is a test
   // failure (check with ASSERT_NO_FATAL_FAILURE).
   void Start(const HttpRouter* router, AdminServerOptions options = {}) {
+    options.port = 0;
     auto server = AdminServer::Listen(io_.get_executor(), std::move(options), router);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
