@@ -69,10 +69,9 @@ HttpRequest FromBeast(const http::request<http::string_body>& request) {
   return converted;
 }
 
-http::response<http::string_body> ToBeast(HttpResponse response, unsigned version,
-                                          bool keep_alive, bool head) {
-  http::response<http::string_body> converted{static_cast<http::status>(response.status),
-                                              version};
+http::response<http::string_body> ToBeast(HttpResponse response, unsigned version, bool keep_alive,
+                                          bool head) {
+  http::response<http::string_body> converted{static_cast<http::status>(response.status), version};
   converted.set(http::field::server, "confabd");
   converted.set(http::field::content_type, response.content_type);
   for (auto& [name, value] : response.headers) {

@@ -62,8 +62,9 @@ store::StoreOptions StoreOptionsFrom(const config::Config& config) {
     path = std::filesystem::path(config.daemon.state_dir) / path;
   }
   options.path = path.string();
-  options.durability = config.store.durability == config::Durability::kOs ? store::Durability::kOs
-                                                                           : store::Durability::kFsync;
+  options.durability = config.store.durability == config::Durability::kOs
+                           ? store::Durability::kOs
+                           : store::Durability::kFsync;
   options.block_cache_bytes = static_cast<std::size_t>(config.store.block_cache_size_mb) << 20;
   options.write_buffer_bytes = static_cast<std::size_t>(config.store.write_buffer_size_mb) << 20;
   return options;
@@ -141,8 +142,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
                         cfg.store.durability == config::Durability::kOs ? "os" : "fsync");
 
   AddHealthRoutes(parts->router, HealthSources{.store = parts->store.get()});
-  auto admin = AdminServer::Listen(parts->io.get_executor(), AdminOptionsFrom(cfg.admin),
-                                   &parts->router);
+  auto admin =
+      AdminServer::Listen(parts->io.get_executor(), AdminOptionsFrom(cfg.admin), &parts->router);
   if (!admin.ok()) {
     return admin.status();
   }
@@ -270,8 +271,7 @@ void App::Reload() {
   // The state directory is the one key the command line may override; keep it.
   next->daemon.state_dir = parts.config.daemon.state_dir;
   const config::ReloadPlan plan = config::PlanReload(parts.config, *next);
-  if (absl::Status level = SetLogLevel(config::LogLevelName(next->daemon.log_level));
-      !level.ok()) {
+  if (absl::Status level = SetLogLevel(config::LogLevelName(next->daemon.log_level)); !level.ok()) {
     parts.log->error("{}", level.ToString());
   }
   parts.log->info("reloaded {}: changed live: [{}]; needs a restart: [{}]",

@@ -7,9 +7,8 @@
 namespace confab {
 
 void AddHealthRoutes(HttpRouter& router, HealthSources sources) {
-  router.Add("GET", "/healthz", [](const HttpRequest&) {
-    return JsonResponse(200, R"({"status":"ok"})");
-  });
+  router.Add("GET", "/healthz",
+             [](const HttpRequest&) { return JsonResponse(200, R"({"status":"ok"})"); });
   router.Add("GET", "/readyz", [sources](const HttpRequest&) {
     const bool store_open = sources.store != nullptr && sources.store->is_open();
     boost::json::value body = {{"status", store_open ? "ready" : "not_ready"},

@@ -69,8 +69,8 @@ absl::StatusOr<spdlog::level::level_enum> ParseLevel(std::string_view level) {
       return candidate;
     }
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown log level '", std::string(level), "' (trace, debug, info, warn, error)"));
+  return absl::InvalidArgumentError(absl::StrCat("unknown log level '", std::string(level),
+                                                 "' (trace, debug, info, warn, error)"));
 }
 
 }  // namespace

@@ -7,13 +7,13 @@
 namespace confab {
 namespace {
 
-void Notify(const std::string& message) { (void)sd_notify(/*unset_environment=*/0, message.c_str()); }
+void Notify(const std::string& message) {
+  (void)sd_notify(/*unset_environment=*/0, message.c_str());
+}
 
 }  // namespace
 
-void NotifyReady(std::string_view status) {
-  Notify("READY=1\nSTATUS=" + std::string(status));
-}
+void NotifyReady(std::string_view status) { Notify("READY=1\nSTATUS=" + std::string(status)); }
 void NotifyReloading() { Notify("RELOADING=1"); }
 void NotifyStopping() { Notify("STOPPING=1\nSTATUS=stopping"); }
 void NotifyStatus(std::string_view status) { Notify("STATUS=" + std::string(status)); }
