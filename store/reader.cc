@@ -26,6 +26,34 @@ auto GetDecoded(const KvSource& source, Cf cf, std::string_view key, Decoder dec
   return std::move(*decoded);
 }
 
+// Decodes the values under `prefix` in key order, at most `limit` of them, passing over the keys
+// for which `skip(key)` holds; the first undecodable value ends the scan with its status.
+template <typename Decoder, typename Skip>
+auto ScanDecoded(const KvSource& source, Cf cf, std::string_view prefix, std::size_t limit,
+                 Decoder decode, Skip skip)
+    -> absl::StatusOr<std::vector<typename decltype(decode(std::string_view()))::value_type>> {
+  std::vector<typename decltype(decode(std::string_view()))::value_type> out;
+  absl::Status error;
+  RETURN_IF_ERROR(
+      source.Scan(cf, prefix, prefix, [&](std::string_view key, std::string_view value) {
+        if (skip(key)) {
+          return true;
+        }
+        if (out.size() >= limit) {
+          return false;
+        }
+        auto record = decode(value);
+        if (!record.ok()) {
+          error = record.status();
+          return false;
+        }
+        out.push_back(*std::move(record));
+        return true;
+      }));
+  RETURN_IF_ERROR(error);
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<std::optional<ProfileRecord>> StoreReader::GetProfile(const ThreadId& thread) const {
@@ -156,24 +184,8 @@ absl::StatusOr<std::vector<std::pair<TimerKey, TimerRecord>>> StoreReader::DueTi
 
 absl::StatusOr<std::vector<AuditRecord>> StoreReader::ListAudit(const ThreadId& thread,
                                                                 std::size_t limit) const {
-  std::vector<AuditRecord> out;
-  absl::Status error;
-  const std::string prefix = ThreadKey(thread);
-  RETURN_IF_ERROR(
-      source_.Scan(Cf::kAudit, prefix, prefix, [&](std::string_view, std::string_view value) {
-        if (out.size() >= limit) {
-          return false;
-        }
-        absl::StatusOr<AuditRecord> record = DecodeAudit(value);
-        if (!record.ok()) {
-          error = record.status();
-          return false;
-        }
-        out.push_back(*std::move(record));
-        return true;
-      }));
-  RETURN_IF_ERROR(error);
-  return out;
+  return ScanDecoded(source_, Cf::kAudit, ThreadKey(thread), limit, DecodeAudit,
+                     [](std::string_view) { return false; });
 }
 
 absl::StatusOr<std::optional<LinkRecord>> StoreReader::GetLink(std::string_view code) const {
@@ -194,29 +206,12 @@ absl::StatusOr<ClickCounts> StoreReader::GetClickCounts(std::string_view code) c
 
 absl::StatusOr<std::vector<ClickRecord>> StoreReader::ListClicks(std::string_view code,
                                                                  std::size_t limit) const {
-  std::vector<ClickRecord> out;
   if (code.size() != kLinkCodeSize) {
-    return out;
+    return std::vector<ClickRecord>();
   }
-  absl::Status error;
-  RETURN_IF_ERROR(
-      source_.Scan(Cf::kClicks, code, code, [&](std::string_view key, std::string_view value) {
-        if (key.size() == kLinkCodeSize) {
-          return true;  // the counter
-        }
-        if (out.size() >= limit) {
-          return false;
-        }
-        absl::StatusOr<ClickRecord> record = DecodeClick(value);
-        if (!record.ok()) {
-          error = record.status();
-          return false;
-        }
-        out.push_back(*std::move(record));
-        return true;
-      }));
-  RETURN_IF_ERROR(error);
-  return out;
+  // The key that is the code alone holds the merged counter, not a click.
+  return ScanDecoded(source_, Cf::kClicks, code, limit, DecodeClick,
+                     [](std::string_view key) { return key.size() == kLinkCodeSize; });
 }
 
 absl::StatusOr<std::optional<MessageKey>> StoreReader::FindCarrierRef(
