@@ -15,6 +15,8 @@ find_package(tomlplusplus REQUIRED)
 find_package(ICU REQUIRED COMPONENTS uc i18n)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+# A stable 64-bit hash for what is persisted (absl::Hash is salted per process).
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 
 # libphonenumber ships no CMake or pkg-config file in Debian 12.
 find_path(PHONENUMBER_INCLUDE_DIR phonenumbers/phonenumberutil.h REQUIRED)

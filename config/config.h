@@ -99,6 +99,20 @@ struct StoreConfig {
   int commit_queue_capacity = 20000;                       // queued batches
 };
 
+// The inbound pipeline (product §2–§5): what it remembers and how long it waits.
+struct InboundConfig {
+  // A carrier's retransmission of an MO (same source, destination, text, parts) within this
+  // long is acknowledged and not processed again.
+  absl::Duration dedup_window = absl::Hours(1);
+  // Parts of a long message that never complete are delivered as they are after this long,
+  // marked incomplete (product §2 step 1).
+  absl::Duration reassembly_timeout = absl::Minutes(5);
+  // How often due timers (snooze wake-ups, reassembly timeouts) are looked for.
+  absl::Duration timer_interval = absl::Seconds(1);
+  // MOs accepted but not yet decided; beyond it carriers are answered ESME_RTHROTTLED.
+  int queue_capacity = 20000;
+};
+
 struct AdminToken {
   std::string name;   // a label for logs; optional
   std::string token;  // the bearer secret, at least 16 characters
@@ -247,6 +261,7 @@ std::string RenderTemplate(std::string_view text, const NumberConfig& number);
 struct Config {
   DaemonConfig daemon;
   StoreConfig store;
+  InboundConfig inbound;
   AdminConfig admin;
   LinksConfig links;
   std::vector<CarrierConfig> carriers;  // [[carrier]]

@@ -113,6 +113,14 @@ void VisitFields(V& v, C& c) {
   v.Field("commit_queue_capacity", c.commit_queue_capacity);
 }
 
+template <typename V, Is<InboundConfig> C>
+void VisitFields(V& v, C& c) {
+  v.Field("dedup_window", c.dedup_window);
+  v.Field("reassembly_timeout", c.reassembly_timeout);
+  v.Field("timer_interval", c.timer_interval);
+  v.Field("queue_capacity", c.queue_capacity);
+}
+
 template <typename V, Is<AdminToken> C>
 void VisitFields(V& v, C& c) {
   v.Field("name", c.name);
@@ -239,6 +247,7 @@ template <typename V, Is<Config> C>
 void VisitFields(V& v, C& c) {
   v.Table("daemon", c.daemon);
   v.Table("store", c.store);
+  v.Table("inbound", c.inbound);
   v.Table("admin", c.admin);
   v.Table("links", c.links);
   v.TableArray("carrier", c.carriers);

@@ -90,6 +90,14 @@ void CheckDaemonStoreAdmin(const Config& config, Checker& check) {
         absl::StrCat("must be at least store.commit_max_batch (", store.commit_max_batch, ")"));
   }
 
+  const InboundConfig& inbound = config.inbound;
+  check.Range("inbound.dedup_window", inbound.dedup_window, absl::Minutes(1), absl::Hours(24 * 7));
+  check.Range("inbound.reassembly_timeout", inbound.reassembly_timeout, absl::Seconds(1),
+              absl::Hours(24));
+  check.Range("inbound.timer_interval", inbound.timer_interval, absl::Milliseconds(10),
+              absl::Minutes(1));
+  check.Range("inbound.queue_capacity", inbound.queue_capacity, 1, 10000000);
+
   const AdminConfig& admin = config.admin;
   if (!IsIpAddress(admin.address)) {
     check.Error("admin.address", absl::StrCat("\"", admin.address, "\" is not an IP address"));

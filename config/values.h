@@ -8,14 +8,11 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "base/string_view.h"
 #include "config/config.h"
 
 namespace confab::config::internal {
-
-// Debian's abseil has its own absl::string_view, distinct from std::string_view.
-inline absl::string_view Sv(std::string_view text) { return {text.data(), text.size()}; }
 
 // `text` without leading and trailing ASCII whitespace.
 std::string_view TrimAscii(std::string_view text);

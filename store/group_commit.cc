@@ -81,6 +81,11 @@ void GroupCommitter::Stop() {
   }
 }
 
+void GroupCommitter::Resume() {
+  std::lock_guard lock(mutex_);
+  held_ = absl::OkStatus();
+}
+
 std::size_t GroupCommitter::queued() const {
   std::lock_guard lock(mutex_);
   return queue_.size();
@@ -128,11 +133,26 @@ void GroupCommitter::Run() {
 }
 
 void GroupCommitter::WriteGroup(std::deque<Pending>& group) {
+  absl::Status held;
+  {
+    std::lock_guard lock(mutex_);
+    held = held_;
+  }
+  if (!held.ok()) {
+    Complete(group, held);
+    return;
+  }
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync;
   rocksdb::Status status;
+  rocksdb::WriteBatch sorted;
   if (group.size() == 1) {
-    status = writer_(write_options, &group.front().batch);
+    // A single batch may itself hold many units of work (the pipeline stages a whole group in
+    // one): sorting pays off the same.
+    rocksdb::WriteBatch& only = group.front().batch;
+    status = options_.sort_groups && only.Count() > 1 && SortGroup(only, sorted)
+                 ? writer_(write_options, &sorted)
+                 : writer_(write_options, &only);
   } else {
     // One merged batch: one WAL record, one fsync, atomic for the whole group.
     std::string rep;
@@ -141,7 +161,6 @@ void GroupCommitter::WriteGroup(std::deque<Pending>& group) {
       AppendBatch(rep, pending.batch);
     }
     rocksdb::WriteBatch merged(std::move(rep));
-    rocksdb::WriteBatch sorted;
     if (options_.sort_groups && SortGroup(merged, sorted)) {
       status = writer_(write_options, &sorted);
     } else {
@@ -149,6 +168,14 @@ void GroupCommitter::WriteGroup(std::deque<Pending>& group) {
     }
   }
   const absl::Status result = FromRocksDb(status, "group commit");
+  if (!result.ok() && options_.hold_after_failure) {
+    std::lock_guard lock(mutex_);
+    held_ = result;
+  }
+  Complete(group, result);
+}
+
+void GroupCommitter::Complete(std::deque<Pending>& group, const absl::Status& result) {
   {
     std::lock_guard lock(mutex_);
     ++stats_.groups;

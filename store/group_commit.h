@@ -40,6 +40,11 @@ struct GroupCommitOptions {
   // Write a merged group's records in (family, key) order (store/group_sort.h): cheaper
   // memtable inserts for the same effect (the writer thread's cost per MO drops ~2x).
   bool sort_groups = true;
+  // After a failed write, fail every batch — queued or submitted later — with that error,
+  // without writing it, until Resume(). For a writer whose batches build on the ones before
+  // (the inbound pipeline decides from state its earlier batches wrote): it learns of the
+  // failure, drops what it derived from the lost batches, then resumes.
+  bool hold_after_failure = false;
 };
 
 // Called once per submitted batch, on the writer thread, when the batch is durable or failed.
@@ -69,6 +74,9 @@ class GroupCommitter {
   // after Stop(). Thread-safe.
   absl::Status Submit(rocksdb::WriteBatch batch, CommitDone done);
 
+  // hold_after_failure: write again (batches submitted from now on).
+  void Resume();
+
   // Writes what is queued, then stops the writer thread. Idempotent.
   void Stop();
 
@@ -85,6 +93,8 @@ class GroupCommitter {
   // Takes the next group off the queue (lock held); returns its size in batches.
   std::size_t TakeGroup(std::unique_lock<std::mutex>& lock, std::deque<Pending>& group);
   void WriteGroup(std::deque<Pending>& group);
+  // Counts the group and runs every batch's done with `result`.
+  void Complete(std::deque<Pending>& group, const absl::Status& result);
 
   GroupWriter writer_;
   GroupCommitOptions options_;
@@ -92,6 +102,7 @@ class GroupCommitter {
   std::condition_variable wake_;
   std::deque<Pending> queue_;
   bool stopping_ = false;
+  absl::Status held_;  // hold_after_failure: the failure every batch gets until Resume()
   GroupCommitStats stats_;
   std::thread thread_;
 };

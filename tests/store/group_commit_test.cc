@@ -148,6 +148,38 @@ TEST_F(GroupCommitTest, AFailedGroupFailsEveryBatchAndWritesNothing) {
   EXPECT_EQ(Get("k2"), "<NotFound: >");
 }
 
+TEST_F(GroupCommitTest, HoldAfterFailureFailsLaterBatchesUntilResume) {
+  std::atomic<int> calls{0};
+  GroupCommitOptions options;
+  options.hold_after_failure = true;
+  GroupCommitter committer(
+      [&](const rocksdb::WriteOptions& write_options, rocksdb::WriteBatch* batch) {
+        if (calls.fetch_add(1) == 0) {
+          return rocksdb::Status::IOError("injected: disk full");
+        }
+        return store_->db()->Write(write_options, batch);
+      },
+      options);
+  auto submit = [&](const std::string& key) {
+    auto done = std::make_shared<std::promise<absl::Status>>();
+    std::future<absl::Status> result = done->get_future();
+    EXPECT_TRUE(
+        committer.Submit(PutBatch(key, "1"), [done](absl::Status s) { done->set_value(s); }).ok());
+    return result;
+  };
+  EXPECT_TRUE(absl::IsUnavailable(submit("a").get()));
+  // Built on what "a" would have written: refused without being written, though the store works.
+  const absl::Status held = submit("b").get();
+  EXPECT_TRUE(absl::IsUnavailable(held)) << held;
+  EXPECT_NE(held.message().find("injected: disk full"), absl::string_view::npos);
+  EXPECT_EQ(calls.load(), 1);
+  committer.Resume();
+  EXPECT_TRUE(submit("c").get().ok());
+  EXPECT_EQ(Get("a"), "<NotFound: >");
+  EXPECT_EQ(Get("b"), "<NotFound: >");
+  EXPECT_EQ(Get("c"), "1");
+}
+
 TEST_F(GroupCommitTest, SubmitBeyondTheQueueLimitIsRefusedAtOnce) {
   std::promise<void> first_entered;
   std::promise<void> release_first;

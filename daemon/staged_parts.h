@@ -1,0 +1,75 @@
+#pragma once
+
+// The SMPP library's PartStore (smpp/reassembly.h) over the store's `parts` family, for the
+// pipeline's decider: reads see what is durable plus what the decider has staged and not yet
+// committed (its overlay); writes are staged into the group's WriteSet and so become durable with
+// the message that brought them, in the same atomic batch.
+//
+// Keys: a PartKey's `destination` and `source` are the thread's brand and profile NumberIds in
+// decimal (MakePartKey); its carrier is not part of the stored key. The stored bytes of a part
+// are: data_coding(1) udh_octets(1) ref16(1) then the user data after the UDH.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "smpp/reassembly.h"
+#include "smpp/udh.h"
+#include "store/kv.h"
+#include "store/records.h"
+#include "store/write_set.h"
+
+namespace confab::pipeline {
+
+smpp::PartKey MakePartKey(const store::ThreadId& thread, const smpp::ConcatInfo& concat);
+
+class StagedPartStore final : public smpp::PartStore {
+ public:
+  explicit StagedPartStore(const store::KvSource& source) : source_(source) {}
+
+  // Where the next writes go, and under which group they are remembered as in flight.
+  void Bind(store::WriteSet* writes, uint64_t group) {
+    writes_ = writes;
+    group_ = group;
+  }
+  // The batch of `group` is durable: its staged parts are now read from the store.
+  void Retire(uint64_t group, const std::vector<std::string>& keys);
+  // Forgets everything in flight (after a failed commit).
+  void Clear() { pending_.clear(); }
+  // Keys touched since the last TakeTouched (for Retire).
+  std::vector<std::string> TakeTouched() { return std::exchange(touched_, {}); }
+
+  absl::StatusOr<bool> Put(const smpp::PartKey& key, const smpp::StoredPart& part) override;
+  absl::StatusOr<std::vector<smpp::StoredPart>> GetAll(const smpp::PartKey& key) override;
+  absl::Status Erase(const smpp::PartKey& key) override;
+  absl::StatusOr<std::vector<smpp::PartKey>> KeysFirstReceivedBy(smpp::WallTime cutoff) override;
+
+ private:
+  struct Location {
+    store::ThreadId thread;
+    uint16_t ref = 0;
+    uint8_t total = 0;
+  };
+  struct Pending {
+    bool erased = false;  // the stored parts are deleted by a staged write: ignore them
+    std::map<uint8_t, smpp::StoredPart> parts;  // staged, by seq
+    uint64_t group = 0;
+  };
+
+  static absl::StatusOr<Location> Locate(const smpp::PartKey& key);
+  // Stored parts (unless erased) plus staged ones, by seq.
+  absl::StatusOr<std::map<uint8_t, smpp::StoredPart>> Current(const std::string& prefix,
+                                                              const Location& location);
+  Pending& Touch(const std::string& prefix);
+
+  const store::KvSource& source_;
+  store::WriteSet* writes_ = nullptr;
+  uint64_t group_ = 0;
+  absl::flat_hash_map<std::string, Pending> pending_;  // by thread(16) ref(2) total(1)
+  std::vector<std::string> touched_;
+};
+
+}  // namespace confab::pipeline
