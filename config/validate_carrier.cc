@@ -74,7 +74,8 @@ void CheckCarrier(const Config& config, std::size_t index, Checker& check) {
   } else if (!carrier.host.empty() && !IsIpAddress(carrier.host)) {
     check.Error(key + ".host", "must be an IP address to listen on in mode listen (empty = all)");
   }
-  check.Range(key + ".port", carrier.port, 1, 65535);
+  // Listen mode: 0 = any free port (the runtime file says which).
+  check.Range(key + ".port", carrier.port, carrier.mode == CarrierMode::kListen ? 0 : 1, 65535);
   if (carrier.system_id.empty()) {
     check.Error(key + ".system_id", "must be set");
   }
@@ -97,7 +98,7 @@ void CheckCarrier(const Config& config, std::size_t index, Checker& check) {
                 "(\"0.0.0.0/0\" for any)");
   }
   check.Range(key + ".max_pdu_size", carrier.max_pdu_size, 1024, 16 << 20);
-  if (carrier.mode == CarrierMode::kListen &&
+  if (carrier.mode == CarrierMode::kListen && carrier.port != 0 &&
       (carrier.port == config.admin.port ||
        (config.links.enabled && carrier.port == config.links.port))) {
     check.Error(key + ".port", "must differ from admin.port and links.port");

@@ -15,15 +15,24 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "base/status_macros.h"
 #include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/signal_set.hpp"
+#include "boost/json/serialize.hpp"
+#include "boost/json/value.hpp"
 #include "daemon/admin_server.h"
+#include "daemon/brand_numbers.h"
+#include "daemon/carriers.h"
+#include "daemon/classifier.h"
 #include "daemon/health.h"
 #include "daemon/link_store.h"
 #include "daemon/logging.h"
+#include "daemon/metrics.h"
+#include "daemon/pipeline.h"
 #include "daemon/redirect.h"
 #include "daemon/systemd_notify.h"
+#include "store/group_commit.h"
 #include "store/store.h"
 
 namespace confab {
@@ -34,6 +43,7 @@ struct App::Parts {
   config::Config config;
   AppOptions options;
   std::shared_ptr<spdlog::logger> log = Logger("daemon");
+  metrics::Registry metrics;  // before io: sessions dying with io still hold its counters
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
   asio::signal_set signals{io, SIGINT, SIGTERM, SIGHUP};
@@ -47,6 +57,13 @@ struct App::Parts {
   std::unique_ptr<RedirectService> redirect;
   HttpRouter links_router;
   std::unique_ptr<AdminServer> links;
+  // The inbound pipeline: classifier, brand numbers, the store's group committer.
+  std::unique_ptr<classify::Classifier> classifier;
+  std::unique_ptr<store::GroupCommitter> committer;
+  std::unique_ptr<pipeline::Pipeline> pipeline;
+  // Carrier binds hand what carriers send to `inbound` (daemon/inbound_sink.h): the pipeline.
+  std::shared_ptr<InboundSink> inbound;
+  std::unique_ptr<CarrierBinds> carriers;
 };
 
 namespace {
@@ -97,11 +114,14 @@ AdminServerOptions LinksOptionsFrom(const config::LinksConfig& links) {
 }
 
 // Written through a temporary file and a rename, so a reader never sees half of it.
-absl::Status WriteRuntimeFile(const std::string& path, const std::string& admin_endpoint) {
+// `carriers` maps each listen-mode carrier to its SMPP port (the real one when config said 0).
+absl::Status WriteRuntimeFile(const std::string& path, const std::string& admin_endpoint,
+                              const boost::json::object& carriers) {
   const std::string temporary = path + ".tmp";
   {
     std::ofstream out(temporary, std::ios::trunc);
-    out << "{\"pid\": " << ::getpid() << ", \"admin\": \"" << admin_endpoint << "\"}\n";
+    out << "{\"pid\": " << ::getpid() << ", \"admin\": \"" << admin_endpoint
+        << "\", \"carriers\": " << boost::json::serialize(carriers) << "}\n";
     if (!out) {
       return absl::UnavailableError(absl::StrCat("cannot write runtime file ", temporary));
     }
@@ -119,7 +139,56 @@ unsigned IoThreads(const config::DaemonConfig& daemon) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+store::GroupCommitOptions CommitOptionsFrom(const config::StoreConfig& store) {
+  store::GroupCommitOptions options;
+  options.sync = store.durability == config::Durability::kFsync;
+  options.max_group_batches = static_cast<std::size_t>(store.commit_max_batch);
+  options.max_group_bytes = static_cast<std::size_t>(store.commit_max_bytes);
+  options.max_group_delay =
+      std::chrono::microseconds(absl::ToInt64Microseconds(store.commit_max_delay));
+  options.queue_limit = static_cast<std::size_t>(store.commit_queue_capacity);
+  options.hold_after_failure = true;  // the pipeline's batches build on the ones before
+  return options;
+}
+
+pipeline::PipelineOptions PipelineOptionsFrom(const config::Config& config) {
+  pipeline::PipelineOptions options;
+  options.dedup_window_ms =
+      static_cast<uint64_t>(absl::ToInt64Milliseconds(config.inbound.dedup_window));
+  options.reassembly_timeout_ms =
+      static_cast<uint64_t>(absl::ToInt64Milliseconds(config.inbound.reassembly_timeout));
+  options.timer_interval = ToChrono(config.inbound.timer_interval);
+  options.queue_capacity = static_cast<std::size_t>(config.inbound.queue_capacity);
+  options.max_group = static_cast<std::size_t>(config.store.commit_max_batch);
+  return options;
+}
+
 }  // namespace
+
+absl::Status App::StartPipeline(Parts& parts) {
+  absl::StatusOr<classify::Classifier> classifier = classify::Classifier::Create();
+  if (!classifier.ok()) {
+    return classifier.status();
+  }
+  parts.classifier = std::make_unique<classify::Classifier>(*classifier);
+  absl::StatusOr<std::shared_ptr<const pipeline::BrandDirectory>> brands =
+      pipeline::BrandDirectory::Build(parts.config, *parts.classifier);
+  if (!brands.ok()) {
+    return brands.status();
+  }
+  parts.committer = std::make_unique<store::GroupCommitter>(parts.store->db(),
+                                                            CommitOptionsFrom(parts.config.store));
+  parts.pipeline = std::make_unique<pipeline::Pipeline>(
+      *parts.store, parts.store->handles(), *parts.committer, *parts.classifier, *brands,
+      PipelineOptionsFrom(parts.config), parts.metrics);
+  RETURN_IF_ERROR(parts.pipeline->Start());
+  parts.metrics.AddGaugeCallback("confab_conversations_unread",
+                                 "Conversations with unread messages (product §8)", {},
+                                 [pipeline = parts.pipeline.get()] {
+                                   return static_cast<double>(pipeline->UnreadConversations());
+                                 });
+  return absl::OkStatus();
+}
 
 absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions options) {
   auto parts = std::make_unique<Parts>();
@@ -142,6 +211,13 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
                         cfg.store.durability == config::Durability::kOs ? "os" : "fsync");
 
   AddHealthRoutes(parts->router, HealthSources{.store = parts->store.get()});
+  // Prometheus scrape. Open like /healthz for now; the admin API issue puts it behind a token.
+  parts->router.Add("GET", "/metrics", [registry = &parts->metrics](const HttpRequest&) {
+    HttpResponse response;
+    response.content_type = "text/plain; version=0.0.4";
+    response.body = registry->RenderPrometheus();
+    return response;
+  });
   auto admin =
       AdminServer::Listen(parts->io.get_executor(), AdminOptionsFrom(cfg.admin), &parts->router);
   if (!admin.ok()) {
@@ -163,6 +239,17 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
     }
     parts->links = *std::move(links);
   }
+
+  RETURN_IF_ERROR(StartPipeline(*parts));
+  parts->inbound = std::shared_ptr<InboundSink>(parts->pipeline.get(), [](InboundSink*) {});
+
+  // Carriers last: they bind out (or accept binds) once the io threads run, in Run().
+  auto carriers =
+      CarrierBinds::Start(parts->io.get_executor(), cfg.carriers, parts->inbound, parts->metrics);
+  if (!carriers.ok()) {
+    return carriers.status();
+  }
+  parts->carriers = *std::move(carriers);
   return std::unique_ptr<App>(new App(std::move(parts)));
 }
 
@@ -213,7 +300,15 @@ int App::Run() {
 
   const std::string admin_endpoint = absl::StrCat(p.config.admin.address, ":", p.admin->port());
   if (!p.options.runtime_file.empty()) {
-    if (absl::Status written = WriteRuntimeFile(p.options.runtime_file, admin_endpoint);
+    boost::json::object carrier_ports;
+    for (std::size_t route = 0; route < p.config.carriers.size(); ++route) {
+      if (p.config.carriers[route].mode == config::CarrierMode::kListen) {
+        carrier_ports[p.config.carriers[route].name] =
+            p.carriers->ListenPort(static_cast<uint32_t>(route));
+      }
+    }
+    if (absl::Status written =
+            WriteRuntimeFile(p.options.runtime_file, admin_endpoint, carrier_ports);
         !written.ok()) {
       p.log->warn("{}", written.ToString());
     }
@@ -227,13 +322,23 @@ int App::Run() {
 
   p.stop_requested.get_future().wait();
   NotifyStopping();
-  // Stop in reverse order of start: no new requests, then drain what is in flight within the
-  // grace, then make the store durable and close it.
+  // Stop in reverse order of start: carriers first (unbind, so they stop sending and keep what
+  // we have not acknowledged), then no new admin requests, then drain what is in flight within
+  // the grace, then make the store durable and close it.
+  const auto deadline = std::chrono::steady_clock::now() + ToChrono(p.config.daemon.shutdown_grace);
+  // The pipeline first: what carriers sent is decided, made durable and answered (the io threads
+  // still run to deliver the answers); what arrives from now on gets a temporary error.
+  p.pipeline->Stop();
+  auto carriers_stopped = std::make_shared<std::promise<void>>();
+  auto carriers_future = carriers_stopped->get_future();
+  p.carriers->Stop([carriers_stopped] { carriers_stopped->set_value(); });
+  if (carriers_future.wait_until(deadline) != std::future_status::ready) {
+    p.log->warn("shutdown grace over with carrier binds still unbinding; closing them");
+  }
   p.admin->Stop();
   if (p.links) {
     p.links->Stop();
   }
-  const auto deadline = std::chrono::steady_clock::now() + ToChrono(p.config.daemon.shutdown_grace);
   if (!p.admin->WaitForConnectionsClosed(deadline)) {
     p.log->warn("shutdown grace over with {} admin connections open; closing them",
                 p.admin->open_connections());
@@ -247,8 +352,10 @@ int App::Run() {
   for (auto& thread : threads) {
     thread.join();
   }
+  p.carriers.reset();
   p.links.reset();
   p.admin.reset();
+  p.committer->Stop();
   if (absl::Status closed = p.store->Close(); !closed.ok()) {
     Logger("store")->error("{}", closed.ToString());
     return kExitFailure;
@@ -277,6 +384,11 @@ void App::Reload() {
   parts.log->info("reloaded {}: changed live: [{}]; needs a restart: [{}]",
                   parts.options.config_path, absl::StrJoin(plan.live, ", "),
                   absl::StrJoin(plan.needs_restart, ", "));
+  if (auto brands = pipeline::BrandDirectory::Build(*next, *parts.classifier); brands.ok()) {
+    parts.pipeline->SetBrands(*std::move(brands));
+  } else {
+    parts.log->error("reload: brand numbers: {}", brands.status().ToString());
+  }
   parts.config = *std::move(next);
   NotifyReady("serving; reloaded");
 }

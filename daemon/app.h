@@ -37,6 +37,8 @@ class App {
 
  private:
   struct Parts;
+  // The classifier, the brand numbers and the inbound pipeline over the open store.
+  static absl::Status StartPipeline(Parts& parts);
   explicit App(std::unique_ptr<Parts> parts);
   // SIGHUP: re-reads the config file; applies what can change live, logs what needs a restart.
   void Reload();

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -62,11 +63,16 @@ spdlog::sink_ptr Sink() {
 }
 
 absl::StatusOr<spdlog::level::level_enum> ParseLevel(std::string_view level) {
-  for (auto candidate : {spdlog::level::trace, spdlog::level::debug, spdlog::level::info,
-                         spdlog::level::warn, spdlog::level::err}) {
-    if (spdlog::level::to_string_view(candidate) == level ||
-        (candidate == spdlog::level::err && level == "error")) {
-      return candidate;
+  // The config's names (config::LogLevelName); spdlog's own differ ("warning", "err").
+  constexpr std::pair<std::string_view, spdlog::level::level_enum> kLevels[] = {
+      {"trace", spdlog::level::trace},
+      {"debug", spdlog::level::debug},
+      {"info", spdlog::level::info},
+      {"warn", spdlog::level::warn},
+      {"error", spdlog::level::err}};
+  for (const auto& [name, value] : kLevels) {
+    if (name == level) {
+      return value;
     }
   }
   return absl::InvalidArgumentError(absl::StrCat("unknown log level '", std::string(level),

@@ -1,5 +1,7 @@
 #include "bench/sim/app.h"
 
+#include <cstdio>
+#include <fstream>
 #include <future>
 #include <iostream>
 #include <thread>
@@ -17,8 +19,9 @@
 namespace confab::sim {
 namespace {
 
-const std::vector<std::string> kBooleans = {"receipts", "refuse-second-bind", "duplicate-mo",
-                                            "quiet",    "wrong-optout-reply", "help"};
+const std::vector<std::string> kBooleans = {"receipts",   "refuse-second-bind", "duplicate-mo",
+                                            "quiet",      "wrong-optout-reply", "help",
+                                            "retransmit", "distinct-texts"};
 const std::vector<std::string> kKnown = {"listen",
                                          "connect",
                                          "system-id",
@@ -44,7 +47,10 @@ const std::vector<std::string> kKnown = {"listen",
                                          "expect-optout-contains",
                                          "expect-help-contains",
                                          "expect-optin-contains",
-                                         "latency-csv"};
+                                         "latency-csv",
+                                         "retry-delay",
+                                         "journal",
+                                         "ready-file"};
 
 constexpr std::string_view kUsage =
     "usage: confab-sim carrier|interactive|load|echo-daemon [flags]   (bench/sim/README.md)\n";
@@ -92,6 +98,27 @@ void StopAndWait(T& thing) {
   std::promise<void> stopped;
   thing.Stop([&] { stopped.set_value(); });
   stopped.get_future().wait();
+}
+
+// --ready-file: the listening port, written to FILE.tmp then renamed, so a reader that sees FILE
+// sees it whole.
+absl::Status WriteReadyFile(const Flags& flags, uint16_t port) {
+  if (!flags.Has("ready-file")) {
+    return absl::OkStatus();
+  }
+  const std::string path = flags.Get("ready-file");
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port << '\n';
+    if (!out.flush()) {
+      return absl::InvalidArgumentError("cannot write " + tmp);
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::InvalidArgumentError("cannot rename " + tmp + " to " + path);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<CarrierOptions> CarrierFromFlags(const Flags& flags) {
@@ -161,7 +188,20 @@ int RunLoad(const Flags& flags, CarrierOptions carrier_options, std::ostream& ou
   SIM_ASSIGN(reply_wait, flags.GetDuration("reply-wait", o.reply_wait));
   SIM_ASSIGN(bind_wait, flags.GetDuration("bind-wait", o.bind_wait));
   SIM_ASSIGN(threads, flags.GetUint("threads", 1));
+  SIM_ASSIGN(retry_delay, flags.GetDuration("retry-delay", o.retry_delay));
   o.count = count;
+  o.retransmit = flags.Has("retransmit");
+  o.mix.distinct_per_sender = flags.Has("distinct-texts");
+  o.retry_delay = retry_delay;
+  std::ofstream journal;
+  if (flags.Has("journal")) {
+    journal.open(flags.Get("journal"), std::ios::trunc);
+    if (!journal) {
+      err << "cannot write " << flags.Get("journal") << '\n';
+      return 2;
+    }
+    o.journal = &journal;
+  }
   o.mix.pool = static_cast<uint32_t>(std::min<uint64_t>(pool, 8'000'000));
   o.mix.seed = seed;
   o.rate = rate;
@@ -191,6 +231,11 @@ int RunLoad(const Flags& flags, CarrierOptions carrier_options, std::ostream& ou
     }
     if ((*carrier)->port() != 0) {
       err << "carrier listening on " << carrier_options.host << ':' << (*carrier)->port() << '\n';
+    }
+    if (absl::Status s = WriteReadyFile(flags, (*carrier)->port()); !s.ok()) {
+      err << s.message() << '\n';
+      StopAndWait(**carrier);
+      return 1;
     }
     report = runner.Run(**carrier);
     StopAndWait(**carrier);
@@ -256,6 +301,11 @@ int RunSim(const std::vector<std::string>& args, std::istream& in, std::ostream&
                                 [&console](const MtMessage& mt) { console.OnMt(mt); });
   if (!carrier.ok()) {
     err << carrier.status().message() << '\n';
+    return 1;
+  }
+  if (absl::Status s = WriteReadyFile(flags, (*carrier)->port()); !s.ok()) {
+    err << s.message() << '\n';
+    StopAndWait(**carrier);
     return 1;
   }
   if (role == "interactive") {

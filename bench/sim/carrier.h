@@ -29,6 +29,7 @@
 #include "boost/asio/any_io_executor.hpp"
 #include "smpp/esme_client.h"
 #include "smpp/reassembly.h"
+#include "smpp/segment.h"
 #include "smpp/smsc_server.h"
 
 namespace confab::sim {
@@ -65,6 +66,17 @@ struct MoResult {
   int parts = 0;                                          // PDUs sent, duplicates included
 };
 using MoCompletion = std::function<void(const MoResult&)>;
+// One part's outcome: a transport error, or the deliver_sm_resp (submit_sm_resp) status.
+using PartCompletion = std::function<void(std::error_code, smpp::CommandStatus)>;
+
+// An MO cut into its parts once (encoding and UDH reference fixed), so that a retransmission
+// carries exactly the same content; only the sequence number differs.
+struct PreparedMo {
+  std::string source;       // wire form (digits)
+  std::string destination;  // wire form (digits)
+  uint8_t data_coding = 0;
+  std::vector<smpp::MessagePart> parts;
+};
 using MtCallback = std::function<void(const MtMessage&)>;
 
 struct CarrierCounters {
@@ -91,6 +103,14 @@ class Carrier : public smpp::SessionHandler, public std::enable_shared_from_this
   // its response or failed. Thread-safe.
   void SendMo(std::string_view source, std::string_view destination, std::string_view text,
               MoCompletion done);
+  // Encodes and segments an MO (a fresh UDH reference); InvalidArgument if it cannot be.
+  absl::StatusOr<std::shared_ptr<const PreparedMo>> PrepareMo(std::string_view source,
+                                                              std::string_view destination,
+                                                              std::string_view text);
+  // Sends part `index` of `mo` once on a bound session; kNotAllowed at once when none is bound.
+  // `done` runs on the session's strand (or inline when nothing was sent). Thread-safe.
+  void SendPart(std::shared_ptr<const PreparedMo> mo, std::size_t index, PartCompletion done);
+  boost::asio::any_io_executor executor() const { return executor_; }
   // Unbinds / stops; `done` runs when everything is closed. Call once.
   void Stop(std::function<void()> done);
   CarrierCounters counters() const;
@@ -107,6 +127,7 @@ class Carrier : public smpp::SessionHandler, public std::enable_shared_from_this
   Carrier(boost::asio::any_io_executor executor, CarrierOptions options, MtCallback on_mt);
   smpp::CommandStatus Authenticate(const smpp::BindRequest& request);
   std::shared_ptr<smpp::Session> PickSession();
+  smpp::Pdu PartPdu(const PreparedMo& mo, std::size_t index) const;
   void HandleMt(smpp::Session& session, const smpp::ShortMessageBody& body,
                 smpp::Responder responder);
   void AnswerMt(std::shared_ptr<smpp::Session> session, smpp::Responder responder,

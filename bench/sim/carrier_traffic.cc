@@ -45,6 +45,55 @@ struct MoState {
 
 }  // namespace
 
+absl::StatusOr<std::shared_ptr<const PreparedMo>> Carrier::PrepareMo(std::string_view source,
+                                                                     std::string_view destination,
+                                                                     std::string_view text) {
+  smpp::SegmentOptions segment_options;
+  segment_options.mode = smpp::ConcatMode::kUdh8;
+  auto segmented = smpp::SegmentText(text, segment_options, [&] { return next_ref_++; });
+  if (!segmented.ok()) {
+    return segmented.status();
+  }
+  if (segmented->parts.empty()) {
+    return absl::InvalidArgumentError("MO text encodes to no part");
+  }
+  auto mo = std::make_shared<PreparedMo>();
+  mo->source = WireAddress(source);
+  mo->destination = WireAddress(destination);
+  mo->data_coding = segmented->data_coding;
+  mo->parts = std::move(segmented->parts);
+  return mo;
+}
+
+smpp::Pdu Carrier::PartPdu(const PreparedMo& mo, std::size_t index) const {
+  const smpp::MessagePart& part = mo.parts[index];
+  smpp::ShortMessageBody body;
+  body.source = Numeric(mo.source);
+  body.destination = Numeric(mo.destination);
+  body.esm_class = part.esm_class_flags;
+  body.data_coding = mo.data_coding;
+  body.short_message = part.short_message;
+  return options_.mode == CarrierOptions::Mode::kEsme ? smpp::MakePdu(smpp::SubmitSm{body}, 0)
+                                                      : smpp::MakePdu(smpp::DeliverSm{body}, 0);
+}
+
+void Carrier::SendPart(std::shared_ptr<const PreparedMo> mo, std::size_t index,
+                       PartCompletion done) {
+  auto session = PickSession();
+  if (!session || index >= mo->parts.size()) {
+    done(session ? std::make_error_code(std::errc::invalid_argument)
+                 : make_error_code(smpp::SessionError::kNotAllowed),
+         CommandStatus::kOk);
+    return;
+  }
+  // The PDU's fields view `mo`, which lives until Submit has encoded it (before it returns).
+  session->Submit(PartPdu(*mo, index),
+                  [done = std::move(done)](std::error_code ec, smpp::Response response) {
+                    done(ec, ec ? CommandStatus::kOk : response.status());
+                  });
+  Count(&CarrierCounters::mo_parts_sent);
+}
+
 void Carrier::SendMo(std::string_view source, std::string_view destination, std::string_view text,
                      MoCompletion done) {
   auto session = PickSession();
@@ -52,28 +101,18 @@ void Carrier::SendMo(std::string_view source, std::string_view destination, std:
     done(MoResult{smpp::SessionError::kNotAllowed, CommandStatus::kOk, 0});
     return;
   }
-  smpp::SegmentOptions segment_options;
-  segment_options.mode = smpp::ConcatMode::kUdh8;
-  auto segmented = smpp::SegmentText(text, segment_options, [&] { return next_ref_++; });
-  if (!segmented.ok() || segmented->parts.empty()) {
+  auto mo = PrepareMo(source, destination, text);
+  if (!mo.ok()) {
     done(MoResult{std::make_error_code(std::errc::invalid_argument), CommandStatus::kOk, 0});
     return;
   }
   const int copies = options_.faults.duplicate_mo ? 2 : 1;
   auto state = std::make_shared<MoState>();
-  state->remaining = static_cast<int>(segmented->parts.size()) * copies;
+  state->remaining = static_cast<int>((*mo)->parts.size()) * copies;
   state->result.parts = state->remaining;
   state->done = std::move(done);
-  const bool esme = options_.mode == CarrierOptions::Mode::kEsme;
-  for (const smpp::MessagePart& part : segmented->parts) {
-    smpp::ShortMessageBody body;
-    body.source = Numeric(source);
-    body.destination = Numeric(destination);
-    body.esm_class = part.esm_class_flags;
-    body.data_coding = segmented->data_coding;
-    body.short_message = part.short_message;
-    const smpp::Pdu pdu =
-        esme ? smpp::MakePdu(smpp::SubmitSm{body}, 0) : smpp::MakePdu(smpp::DeliverSm{body}, 0);
+  for (std::size_t i = 0; i < (*mo)->parts.size(); ++i) {
+    const smpp::Pdu pdu = PartPdu(**mo, i);
     for (int copy = 0; copy < copies; ++copy) {  // a duplicate gets a new sequence number
       session->Submit(pdu, [state](std::error_code ec, smpp::Response response) {
         if (ec && !state->result.error) {

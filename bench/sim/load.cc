@@ -3,6 +3,8 @@
 #include <ostream>
 #include <thread>
 
+#include "bench/sim/reliable_mo.h"
+#include "bench/sim/report.h"
 #include "fmt/format.h"
 
 namespace confab::sim {
@@ -59,43 +61,99 @@ void LoadRunner::OnMt(const MtMessage& mt) {
   cv_.notify_all();
 }
 
+void LoadRunner::CountFailure(std::error_code error, smpp::CommandStatus status) {
+  if (error) {
+    ++report_.errors[error.message()];
+    return;
+  }
+  std::string_view name = smpp::CommandStatusName(status);
+  ++report_.errors[name.empty() ? fmt::format("0x{:08X}", static_cast<uint32_t>(status))
+                                : std::string(name)];
+}
+
+void LoadRunner::Completed(const MoSpec& spec, uint64_t n, SteadyClock::time_point sent_at,
+                           bool acked, int parts, uint32_t parts_retransmitted) {
+  const SteadyClock::time_point now = SteadyClock::now();
+  --in_flight_;
+  last_ack_ = now;
+  if (parts_retransmitted > 0) {
+    ++report_.mo_retransmitted;
+    report_.parts_retransmitted += parts_retransmitted;
+  }
+  if (acked) {
+    ++report_.mo_acked;
+    report_.ack_latency_ns.Record(Nanos(now - sent_at));
+    if (options_.journal != nullptr) {
+      *options_.journal << fmt::format(
+          R"({{"n":{},"source":"{}","destination":"{}","text":"{}","keyword":{},)"
+          R"("category":"{}","parts":{},"retransmitted":{}}})"
+          "\n",
+          n, JsonEscape(spec.source), JsonEscape(spec.destination), JsonEscape(spec.text),
+          spec.category != MoCategory::kConversation, MoCategoryName(spec.category), parts,
+          parts_retransmitted > 0);
+      options_.journal->flush();
+    }
+  }
+  cv_.notify_all();
+}
+
 void LoadRunner::SendOne(Carrier& carrier, MoMix& mix) {
-  MoSpec spec = mix.Next();
+  auto spec = std::make_shared<const MoSpec>(mix.Next());
   const SteadyClock::time_point sent_at = SteadyClock::now();
+  uint64_t n = 0;
   {
     std::lock_guard lock(mutex_);
+    n = next_n_++;
     ++in_flight_;
     ++report_.mo_sent;
-    ++report_.sent_by_category[std::string(MoCategoryName(spec.category))];
-    bool expects = spec.category != MoCategory::kConversation;
-    if (spec.category == MoCategory::kOptOut) {
-      expects = opted_out_.insert(spec.source).second;  // a second STOP gets no text
-    } else if (spec.category == MoCategory::kOptIn) {
-      opted_out_.erase(spec.source);
+    ++report_.sent_by_category[std::string(MoCategoryName(spec->category))];
+    bool expects = spec->category != MoCategory::kConversation;
+    if (spec->category == MoCategory::kOptOut) {
+      expects = opted_out_.insert(spec->source).second;  // a second STOP gets no text
+    } else if (spec->category == MoCategory::kOptIn) {
+      opted_out_.erase(spec->source);
     }
     if (expects) {
-      waiting_[PairKey(spec.source, spec.destination)].push_back({spec.category, sent_at});
+      waiting_[PairKey(spec->source, spec->destination)].push_back({spec->category, sent_at});
       ++waiting_count_;
       ++report_.replies_expected;
     }
   }
-  carrier.SendMo(spec.source, spec.destination, spec.text, [this, sent_at](const MoResult& r) {
-    const SteadyClock::time_point now = SteadyClock::now();
+  if (!options_.retransmit) {
+    carrier.SendMo(spec->source, spec->destination, spec->text,
+                   [this, spec, n, sent_at](const MoResult& r) {
+                     std::lock_guard lock(mutex_);
+                     const bool acked = !r.error && r.status == smpp::CommandStatus::kOk;
+                     if (!acked) {
+                       CountFailure(r.error, r.status);
+                     }
+                     Completed(*spec, n, sent_at, acked, r.parts, 0);
+                   });
+    return;
+  }
+  auto prepared = carrier.PrepareMo(spec->source, spec->destination, spec->text);
+  if (!prepared.ok()) {
     std::lock_guard lock(mutex_);
-    --in_flight_;
-    last_ack_ = now;
-    if (!r.error && r.status == smpp::CommandStatus::kOk) {
-      ++report_.mo_acked;
-      report_.ack_latency_ns.Record(Nanos(now - sent_at));
-    } else if (r.error) {
-      ++report_.errors[r.error.message()];
-    } else {
-      std::string_view name = smpp::CommandStatusName(r.status);
-      ++report_.errors[name.empty() ? fmt::format("0x{:08X}", static_cast<uint32_t>(r.status))
-                                    : std::string(name)];
-    }
-    cv_.notify_all();
-  });
+    CountFailure(std::make_error_code(std::errc::invalid_argument), smpp::CommandStatus::kOk);
+    Completed(*spec, n, sent_at, false, 0, 0);
+    return;
+  }
+  const int parts = static_cast<int>((*prepared)->parts.size());
+  ReliableOptions reliable;
+  reliable.retry_delay = options_.retry_delay;
+  reliable.abandon = [this] {
+    std::lock_guard lock(mutex_);
+    return abandon_;
+  };
+  reliable.on_failure = [this](std::error_code error, smpp::CommandStatus status) {
+    std::lock_guard lock(mutex_);
+    CountFailure(error, status);
+  };
+  SendReliably(carrier.shared_from_this(), *std::move(prepared), std::move(reliable),
+               [this, spec, n, sent_at, parts](const ReliableResult& r) {
+                 std::lock_guard lock(mutex_);
+                 Completed(*spec, n, sent_at, r.acked, parts, r.parts_retransmitted);
+               });
 }
 
 void LoadRunner::Progress(SteadyClock::time_point start) {
@@ -152,8 +210,11 @@ LoadReport LoadRunner::Run(Carrier& carrier) {
   }
   // Drain: acks first, then the replies still due.
   std::unique_lock lock(mutex_);
-  const SteadyClock::time_point ack_deadline =
+  SteadyClock::time_point ack_deadline =
       SteadyClock::now() + carrier.options().session.response_timeout + std::chrono::seconds(1);
+  if (options_.retransmit) {  // retrying MOs are done when acked, or when the run's time is up
+    ack_deadline = std::max(ack_deadline, stop_sending);
+  }
   while (in_flight_ > 0 && SteadyClock::now() < ack_deadline) {
     cv_.wait_until(lock, std::min(ack_deadline, next_progress), [&] { return in_flight_ == 0; });
     if (SteadyClock::now() >= next_progress) {
@@ -162,6 +223,14 @@ LoadReport LoadRunner::Run(Carrier& carrier) {
     }
   }
   const SteadyClock::time_point acks_done = in_flight_ == 0 ? last_ack_ : SteadyClock::now();
+  if (in_flight_ > 0 && options_.retransmit) {
+    // Retrying MOs give up at their next round; parts on the wire end by response or timeout.
+    abandon_ = true;
+    cv_.wait_for(
+        lock,
+        options_.retry_delay + carrier.options().session.response_timeout + std::chrono::seconds(1),
+        [&] { return in_flight_ == 0; });
+  }
   cv_.wait_until(lock, SteadyClock::now() + options_.reply_wait,
                  [&] { return waiting_count_ == 0; });
   report_.replies_missing = waiting_count_;

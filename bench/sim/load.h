@@ -45,6 +45,15 @@ struct LoadOptions {
   std::string expect_help = "Help";
   std::string expect_optin = "subscribed";
   std::ostream* progress = nullptr;  // a line per second; null = quiet
+  // Carrier-style retransmission (reliable_mo.h): an MO is sent until every part is acked
+  // ESME_ROK (or a permanent error); the run ends when all `count` MOs are done or
+  // `max_duration` (from the start) passes.
+  bool retransmit = false;
+  std::chrono::milliseconds retry_delay{200};
+  // One JSON line per MO acknowledged ESME_ROK (all parts), written and flushed when the last
+  // ack arrives: {"n":…,"source":…,"destination":…,"text":…,"keyword":…,"category":…,
+  // "parts":…,"retransmitted":…}. Null = no journal.
+  std::ostream* journal = nullptr;
 };
 
 struct LoadReport {
@@ -60,7 +69,9 @@ struct LoadReport {
   uint64_t replies_missing = 0;
   uint64_t replies_unmatched = 0;
   std::map<std::string, uint64_t> sent_by_category;
-  double send_seconds = 0;  // first send -> last ack
+  uint64_t mo_retransmitted = 0;     // --retransmit: MOs that needed more than one round
+  uint64_t parts_retransmitted = 0;  // --retransmit: part sends after the first round
+  double send_seconds = 0;           // first send -> last ack
   double total_seconds = 0;
   Histogram ack_latency_ns;
   Histogram reply_latency_ns;
@@ -80,6 +91,10 @@ class LoadRunner {
     SteadyClock::time_point sent_at;
   };
   void SendOne(Carrier& carrier, MoMix& mix);
+  // Completion of one MO (either path), under mutex_.
+  void Completed(const MoSpec& spec, uint64_t n, SteadyClock::time_point sent_at, bool acked,
+                 int parts, uint32_t parts_retransmitted);
+  void CountFailure(std::error_code error, smpp::CommandStatus status);
   void Progress(SteadyClock::time_point start);
   const std::string& Expected(MoCategory category) const;
 
@@ -93,6 +108,8 @@ class LoadRunner {
   std::unordered_map<std::string, std::deque<Pending>> waiting_;  // "S|B" -> keyword MOs
   std::unordered_set<std::string> opted_out_;
   uint64_t waiting_count_ = 0;
+  uint64_t next_n_ = 0;
+  bool abandon_ = false;  // --retransmit: the run is over, MOs still retrying give up
   LoadReport report_;
 };
 

@@ -95,6 +95,25 @@ std::string MoMix::Conversation(MoSpec& spec) {
 }
 
 MoSpec MoMix::Next() {
+  if (!options_.distinct_per_sender) {
+    return Draw();
+  }
+  MoSpec spec = Draw();
+  for (int attempt = 0; attempt < 32 && sent_.contains(spec.source + "\n" + spec.text); ++attempt) {
+    spec = Draw();
+  }
+  while (!sent_.insert(spec.source + "\n" + spec.text).second) {
+    if (spec.category != MoCategory::kConversation) {
+      spec.category = MoCategory::kConversation;
+      spec.text = Conversation(spec);
+      continue;
+    }
+    spec.text += fmt::format(" (#{})", ++suffix_);
+  }
+  return spec;
+}
+
+MoSpec MoMix::Draw() {
   MoSpec spec;
   spec.source = PoolNumber(static_cast<uint32_t>(rng_.Below(options_.pool)));
   spec.destination = options_.brand_numbers[rng_.Below(options_.brand_numbers.size())];

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
+
 namespace confab::sim {
 
 enum class MoCategory : uint8_t { kOptOut, kHelp, kOptIn, kConversation };
@@ -36,6 +38,11 @@ struct MoMixOptions {
   uint64_t seed = 1;
   uint32_t pool = 1000;  // distinct subscriber numbers: +15552000000 .. +15552000000 + pool - 1
   std::vector<std::string> brand_numbers = {"+15550100000"};
+  // Never the same text twice from one sender in a run. A gateway that deduplicates by content
+  // within a window (as confabd does, [inbound].dedup_window) takes such a repeat for the
+  // carrier's retransmission; tests that count every MO need each one distinct. A repeated
+  // keyword is drawn again (up to 32 times), a repeated conversation text gets a " (#n)" suffix.
+  bool distinct_per_sender = false;
 };
 
 class SplitMix64 {
@@ -57,10 +64,13 @@ class MoMix {
   const MoMixOptions& options() const { return options_; }
 
  private:
+  MoSpec Draw();
   std::string Conversation(MoSpec& spec);
 
   MoMixOptions options_;
   SplitMix64 rng_;
+  absl::flat_hash_set<std::string> sent_;  // sender + "\n" + text, with distinct_per_sender
+  uint64_t suffix_ = 0;
 };
 
 }  // namespace confab::sim

@@ -20,7 +20,27 @@ std::string LatencyJson(const Histogram& h) {
       Micros(h.Percentile(0.999)), Micros(h.max()), h.count());
 }
 
-std::string Escape(std::string_view s) {
+std::string MapJson(const std::map<std::string, uint64_t>& m) {
+  std::string out = "{";
+  for (const auto& [key, value] : m) {
+    if (out.size() > 1) {
+      out += ',';
+    }
+    out += fmt::format(R"("{}":{})", JsonEscape(key), value);
+  }
+  return out + "}";
+}
+
+std::string LatencyRow(std::string_view name, const Histogram& h) {
+  return fmt::format("| {:<22} | {:>9.1f} | {:>9.1f} | {:>9.1f} | {:>9.1f} | {:>9.1f} | {:>9} |\n",
+                     name, Micros(h.Percentile(0.5)), Micros(h.Percentile(0.9)),
+                     Micros(h.Percentile(0.99)), Micros(h.Percentile(0.999)), Micros(h.max()),
+                     h.count());
+}
+
+}  // namespace
+
+std::string JsonEscape(std::string_view s) {
   std::string out;
   for (char c : s) {
     if (c == '"' || c == '\\') {
@@ -35,37 +55,18 @@ std::string Escape(std::string_view s) {
   return out;
 }
 
-std::string MapJson(const std::map<std::string, uint64_t>& m) {
-  std::string out = "{";
-  for (const auto& [key, value] : m) {
-    if (out.size() > 1) {
-      out += ',';
-    }
-    out += fmt::format(R"("{}":{})", Escape(key), value);
-  }
-  return out + "}";
-}
-
-std::string LatencyRow(std::string_view name, const Histogram& h) {
-  return fmt::format("| {:<22} | {:>9.1f} | {:>9.1f} | {:>9.1f} | {:>9.1f} | {:>9.1f} | {:>9} |\n",
-                     name, Micros(h.Percentile(0.5)), Micros(h.Percentile(0.9)),
-                     Micros(h.Percentile(0.99)), Micros(h.Percentile(0.999)), Micros(h.max()),
-                     h.count());
-}
-
-}  // namespace
-
 std::string ReportJson(const LoadReport& r) {
   return fmt::format(
       R"({{"bound":{},"mo_sent":{},"mo_acked":{},"mo_lost":{},"mo_per_s":{:.1f},"replies":{},)"
       R"("replies_per_s":{:.1f},"replies_expected":{},"replies_right":{},"replies_wrong":{},)"
       R"("replies_missing":{},"replies_unmatched":{},"errors":{},"sent_by_category":{},)"
+      R"("mo_retransmitted":{},"parts_retransmitted":{},)"
       R"("ack_latency_us":{},"reply_latency_us":{},"send_seconds":{:.3f},"total_seconds":{:.3f}}})",
       r.bound, r.mo_sent, r.mo_acked, r.mo_lost, PerSecond(r.mo_acked, r.send_seconds), r.replies,
       PerSecond(r.replies, r.send_seconds), r.replies_expected, r.replies_right, r.replies_wrong,
       r.replies_missing, r.replies_unmatched, MapJson(r.errors), MapJson(r.sent_by_category),
-      LatencyJson(r.ack_latency_ns), LatencyJson(r.reply_latency_ns), r.send_seconds,
-      r.total_seconds);
+      r.mo_retransmitted, r.parts_retransmitted, LatencyJson(r.ack_latency_ns),
+      LatencyJson(r.reply_latency_ns), r.send_seconds, r.total_seconds);
 }
 
 std::string ReportTable(const LoadReport& r) {
@@ -81,6 +82,10 @@ std::string ReportTable(const LoadReport& r) {
       "unmatched {}\n",
       r.replies, PerSecond(r.replies, r.send_seconds), r.replies_expected, r.replies_right,
       r.replies_wrong, r.replies_missing, r.replies_unmatched);
+  if (r.mo_retransmitted > 0) {
+    out += fmt::format("Retransmitted  {} MOs ({} part sends)\n", r.mo_retransmitted,
+                       r.parts_retransmitted);
+  }
   for (const auto& [name, count] : r.errors) {
     out += fmt::format("Error     {}: {}\n", name, count);
   }

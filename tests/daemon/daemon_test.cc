@@ -124,6 +124,74 @@ TEST_F(DaemonTest, SigtermWithAnIdleKeepAliveConnectionStillExitsCleanly) {
   ::close(fd);
 }
 
+// A loopback port nobody listens on: bound by the test, then released.
+int FreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+  socklen_t length = sizeof(address);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+// The value of a sample line `name{labels} value` in a Prometheus text body; -1 when absent.
+long MetricValue(const std::string& body, const std::string& series) {
+  const std::size_t at = body.find("\n" + series + " ");
+  return at == std::string::npos ? -1 : std::stol(body.substr(at + series.size() + 2));
+}
+
+TEST_F(DaemonTest, CarriersStartWithTheDaemonRetryQuietlyAndShowInMetrics) {
+  const int smpp_port = FreePort();
+  const int dead_port = FreePort();
+  const std::string carriers =
+      "\n[[carrier]]\nname = \"in\"\nmode = \"listen\"\nhost = \"127.0.0.1\"\nport = " +
+      std::to_string(smpp_port) +
+      "\nsystem_id = \"sim\"\npassword = \"pw\"\nallowed_networks = [\"127.0.0.0/8\"]\n"
+      "\n[[carrier]]\nname = \"out\"\nmode = \"connect\"\nhost = \"127.0.0.1\"\nport = " +
+      std::to_string(dead_port) +
+      "\nsystem_id = \"confab\"\nreconnect_min_backoff = \"1ms\"\n"
+      "reconnect_max_backoff = \"5ms\"\n";
+  const std::string runtime_file = (dir_ / "runtime.json").string();
+  DaemonProcess daemon({"--config", WriteConfig("info", carriers), "--runtime-file", runtime_file});
+  const auto ready = daemon.WaitForLine("ready: admin API on");
+  ASSERT_TRUE(ready.has_value()) << daemon.output();
+  const int port = PortFromReadyLine(*ready);
+
+  std::ifstream runtime(runtime_file);
+  std::stringstream runtime_text;
+  runtime_text << runtime.rdbuf();
+  EXPECT_THAT(runtime_text.str(),
+              HasSubstr("\"carriers\": {\"in\":" + std::to_string(smpp_port) + "}"));
+
+  // The connect carrier keeps failing; wait until it has failed several times.
+  HttpResult metrics;
+  for (int i = 0; i < 100000; ++i) {
+    metrics = HttpGet(port, "/metrics");
+    if (MetricValue(metrics.body, "confab_carrier_bind_failures_total{carrier=\"out\"}") >= 5) {
+      break;
+    }
+  }
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_GE(MetricValue(metrics.body, "confab_carrier_bind_failures_total{carrier=\"out\"}"), 5)
+      << metrics.body;
+  EXPECT_THAT(metrics.body, HasSubstr("# TYPE confab_carrier_binds_total counter\n"));
+  EXPECT_EQ(MetricValue(metrics.body, "confab_carrier_bound_sessions{carrier=\"in\"}"), 0);
+
+  daemon.Signal(SIGTERM);
+  EXPECT_EQ(daemon.WaitForExit(), 0) << daemon.output();
+  EXPECT_THAT(daemon.output(),
+              HasSubstr("[in] listening on 127.0.0.1:" + std::to_string(smpp_port)));
+  // Five failures or more, one warning: a dead carrier does not flood the log.
+  const std::string warning = "[out#0] cannot connect to 127.0.0.1:" + std::to_string(dead_port);
+  const std::string& output = daemon.output();
+  const std::size_t first = output.find(warning);
+  ASSERT_NE(first, std::string::npos) << output;
+  EXPECT_EQ(output.find(warning, first + 1), std::string::npos) << output;
+}
+
 TEST_F(DaemonTest, SecondInstanceOnTheSameStoreIsRefusedWithAClearMessage) {
   const std::string config = WriteConfig();
   DaemonProcess first({"--config", config});

@@ -2,6 +2,10 @@
 
 #include "bench/sim/mo_mix.h"
 
+#include <set>
+#include <string>
+#include <utility>
+
 #include "bench/sim/echo_daemon.h"
 #include "gtest/gtest.h"
 #include "smpp/segment.h"
@@ -22,6 +26,18 @@ TEST(MoMixTest, SameSeedSameSequenceOtherSeedOtherSequence) {
     differ += x.text != z.text || x.source != z.source;
   }
   EXPECT_GT(differ, 500);
+}
+
+TEST(MoMixTest, DistinctPerSenderNeverRepeatsATextFromOneSender) {
+  MoMix mix({.seed = 3, .pool = 5, .distinct_per_sender = true});
+  std::set<std::pair<std::string, std::string>> seen;
+  int keywords = 0;
+  for (int i = 0; i < 2000; ++i) {  // 400 per sender: far more than the distinct texts
+    MoSpec spec = mix.Next();
+    EXPECT_TRUE(seen.emplace(spec.source, spec.text).second) << spec.source << ": " << spec.text;
+    keywords += spec.category != MoCategory::kConversation;
+  }
+  EXPECT_GT(keywords, 0);
 }
 
 TEST(MoMixTest, ProportionsAreAsAdvertised) {
