@@ -2,16 +2,23 @@
 //
 //   shortener_bench                          Google Benchmark: detection, shortening, preview,
 //                                            redirect handler (no network)
-//   shortener_bench --serve PORT [THREADS]   serves GET /Bench123 -> 302 on 127.0.0.1:PORT with
+//   shortener_bench --serve PORT [THREADS] [memory|rocksdb]
+//                                            serves GET /Bench123 -> 302 on 127.0.0.1:PORT with
 //                                            the daemon's listener and handler, until SIGINT
 //                                            (for: wrk -t1 -c50 -d10s --latency
-//                                             http://127.0.0.1:PORT/Bench123)
+//                                             http://127.0.0.1:PORT/Bench123); the link store is
+//                                            InMemoryLinkStore (default) or the daemon's
+//                                            RocksDbLinkStore over a Store in a fresh /tmp dir
+//                                            (fsync durability, deleted on exit)
 
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -22,8 +29,11 @@
 #include "config/config.h"
 #include "daemon/admin_server.h"
 #include "daemon/redirect.h"
+#include "daemon/rocksdb_link_store.h"
 #include "daemon/shortener.h"
 #include "daemon/url_detect.h"
+#include "store/reader.h"
+#include "store/store.h"
 
 namespace confab {
 namespace {
@@ -38,13 +48,46 @@ class NoopLinkStore : public LinkStore {
   absl::Status RecordClick(std::string_view, const LinkClick&) override { return absl::OkStatus(); }
 };
 
-LinkStore* WithBenchLink(InMemoryLinkStore& store) {
+LinkStore* WithBenchLink(LinkStore& store) {
   LinkRecord record;
   record.url = "https://example.com/landing";
+  record.message = store::MessageKey{{15557654321ULL, 15551230000ULL}, 1};
+  record.created = absl::Now();
   record.expires = absl::InfiniteFuture();
   (void)store.InsertIfAbsent("Bench123", record);
   return &store;
 }
+
+// A Store in a fresh directory under /tmp, removed with it; fsync durability as the default.
+class BenchStore {
+ public:
+  BenchStore()
+      : dir_(std::filesystem::temp_directory_path() /
+             ("confab_shortener_bench_" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(dir_);
+    store::StoreOptions options;
+    options.path = dir_.string();
+    auto opened = store::Store::Open(options);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "%s\n", opened.status().ToString().c_str());
+      std::abort();
+    }
+    store_ = *std::move(opened);
+    links_ = std::make_unique<RocksDbLinkStore>(store_.get());
+  }
+  ~BenchStore() {
+    links_.reset();
+    (void)store_->Close();
+    std::filesystem::remove_all(dir_);
+  }
+  RocksDbLinkStore& links() { return *links_; }
+  store::Store& store() { return *store_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<RocksDbLinkStore> links_;
+};
 
 // 160 characters, one URL of 48.
 const std::string& Text160() {
@@ -68,7 +111,7 @@ BENCHMARK(BM_FindUrls160);
 void BM_Shorten160OneUrl(benchmark::State& state) {
   NoopLinkStore store;
   Shortener shortener(ShortenerOptions{.short_domain = "go.acme.co"}, &store);
-  const LinkContext context{"msg-0001", "+15551230000", "+15557654321"};
+  const LinkContext context{store::MessageKey{{15557654321ULL, 15551230000ULL}, 1}};
   for (auto _ : state) {
     absl::StatusOr<ShortenResult> result = shortener.Shorten(Text160(), context);
     benchmark::DoNotOptimize(result->text.data());
@@ -90,7 +133,7 @@ BENCHMARK(BM_Shorten160NoUrl);
 void BM_Shorten160OneUrlInMemoryStore(benchmark::State& state) {
   InMemoryLinkStore store;
   Shortener shortener(ShortenerOptions{.short_domain = "go.acme.co"}, &store);
-  const LinkContext context{"msg-0001", "+15551230000", "+15557654321"};
+  const LinkContext context{store::MessageKey{{15557654321ULL, 15551230000ULL}, 1}};
   for (auto _ : state) {
     absl::StatusOr<ShortenResult> result = shortener.Shorten(Text160(), context);
     benchmark::DoNotOptimize(result->text.data());
@@ -133,9 +176,47 @@ void BM_RedirectHandler(benchmark::State& state) {
 }
 BENCHMARK(BM_RedirectHandler);
 
+// The same over the daemon's store: GetLink (block cache / memtable), the click's existence
+// check, and queueing the click to the click committer (no wait).
+void BM_RedirectHandlerRocksDb(benchmark::State& state) {
+  BenchStore bench;
+  RedirectService service(WithBenchLink(bench.links()),
+                          BotDetector(config::LinksConfig::DefaultBotUserAgents()));
+  HttpRequest request;
+  request.method = "GET";
+  request.target = "/Bench123";
+  request.headers = {{"User-Agent",
+                      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+                      "Mobile/15E148"}};
+  for (auto _ : state) {
+    HttpResponse response = service.Handle(request);
+    benchmark::DoNotOptimize(response.status);
+  }
+  bench.links().Stop();
+  state.counters["clicks_lost"] = static_cast<double>(bench.links().click_stats().failed_batches +
+                                                      bench.links().click_stats().refused_batches);
+}
+BENCHMARK(BM_RedirectHandlerRocksDb);
+
+// A link insert as the send path does it: claim, write, wait for the fsynced group commit.
+void BM_InsertRocksDbFsync(benchmark::State& state) {
+  BenchStore bench;
+  RandomCodeSource codes;
+  LinkRecord record;
+  record.url = "https://shop.acme-store.com/spring-sale?utm=sms1";
+  record.expires = absl::InfiniteFuture();
+  for (auto _ : state) {
+    const ShortCode code = codes.Next();
+    benchmark::DoNotOptimize(bench.links().InsertIfAbsent({code.data(), code.size()}, record));
+  }
+}
+BENCHMARK(BM_InsertRocksDbFsync)->UseRealTime();
+
 // The wrk target: the daemon's listener (AdminServer) with the redirect service.
-int Serve(uint16_t port, unsigned threads) {
-  InMemoryLinkStore store;
+int Serve(uint16_t port, unsigned threads, bool rocksdb) {
+  InMemoryLinkStore memory;
+  std::unique_ptr<BenchStore> durable = rocksdb ? std::make_unique<BenchStore>() : nullptr;
+  LinkStore& store = rocksdb ? static_cast<LinkStore&>(durable->links()) : memory;
   RedirectService service(WithBenchLink(store),
                           BotDetector(config::LinksConfig::DefaultBotUserAgents()));
   HttpRouter router;
@@ -155,7 +236,8 @@ int Serve(uint16_t port, unsigned threads) {
     (*server)->Stop();
     io.stop();
   });
-  std::printf("serving http://127.0.0.1:%u/Bench123 on %u thread(s)\n", (*server)->port(), threads);
+  std::printf("serving http://127.0.0.1:%u/Bench123 on %u thread(s), %s store\n", (*server)->port(),
+              threads, rocksdb ? "rocksdb" : "in-memory");
   std::fflush(stdout);
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) {
@@ -165,7 +247,21 @@ int Serve(uint16_t port, unsigned threads) {
   for (auto& thread : pool) {
     thread.join();
   }
-  std::printf("clicks recorded: %zu\n", store.Clicks("Bench123").size());
+  if (rocksdb) {
+    durable->links().Stop();  // writes the queued clicks
+    const store::GroupCommitStats stats = durable->links().click_stats();
+    const absl::StatusOr<store::ClickCounts> counts =
+        store::StoreReader(durable->store()).GetClickCounts("Bench123");
+    std::printf(
+        "clicks recorded: %llu humans, %llu bots (%llu click groups, largest %zu, %llu "
+        "refused)\n",
+        static_cast<unsigned long long>(counts.ok() ? counts->humans : 0),
+        static_cast<unsigned long long>(counts.ok() ? counts->bots : 0),
+        static_cast<unsigned long long>(stats.groups), stats.largest_group,
+        static_cast<unsigned long long>(stats.refused_batches));
+  } else {
+    std::printf("clicks recorded: %zu\n", memory.Clicks("Bench123").size());
+  }
   return 0;
 }
 
@@ -175,7 +271,9 @@ int Serve(uint16_t port, unsigned threads) {
 int main(int argc, char** argv) {
   if (argc >= 3 && std::string_view(argv[1]) == "--serve") {
     const unsigned threads = argc >= 4 ? static_cast<unsigned>(std::atoi(argv[3])) : 1;
-    return confab::Serve(static_cast<uint16_t>(std::atoi(argv[2])), threads < 1 ? 1 : threads);
+    const bool rocksdb = argc >= 5 && std::string_view(argv[4]) == "rocksdb";
+    return confab::Serve(static_cast<uint16_t>(std::atoi(argv[2])), threads < 1 ? 1 : threads,
+                         rocksdb);
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) {

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
@@ -25,13 +26,18 @@
 #include "daemon/brand_numbers.h"
 #include "daemon/carriers.h"
 #include "daemon/classifier.h"
+#include "daemon/dispatcher.h"
 #include "daemon/health.h"
 #include "daemon/link_store.h"
 #include "daemon/logging.h"
 #include "daemon/metrics.h"
 #include "daemon/pipeline.h"
+#include "daemon/receipts.h"
 #include "daemon/redirect.h"
+#include "daemon/rocksdb_link_store.h"
+#include "daemon/shortener.h"
 #include "daemon/systemd_notify.h"
+#include "rocksdb/db.h"
 #include "store/group_commit.h"
 #include "store/store.h"
 
@@ -51,9 +57,12 @@ struct App::Parts {
   std::unique_ptr<store::Store> store;
   HttpRouter router;
   std::unique_ptr<AdminServer> admin;
-  // Short links ([links]): in memory until the store holds them; the listener runs only when
-  // links are on AND a short_domain is set (no short links can exist without one).
-  std::unique_ptr<InMemoryLinkStore> link_store;
+  // Short links ([links]) in the store's links/clicks families; the link store, the shortener
+  // (for the send path) and the listener exist only when links are on AND a short_domain is set
+  // (no short links can exist without one). SIGHUP swaps the shortener's and redirect's
+  // settings (Reload); the link store is stopped before the store closes (Run).
+  std::unique_ptr<RocksDbLinkStore> link_store;
+  std::unique_ptr<Shortener> shortener;
   std::unique_ptr<RedirectService> redirect;
   HttpRouter links_router;
   std::unique_ptr<AdminServer> links;
@@ -64,6 +73,11 @@ struct App::Parts {
   // Carrier binds hand what carriers send to `inbound` (daemon/inbound_sink.h): the pipeline.
   std::shared_ptr<InboundSink> inbound;
   std::unique_ptr<CarrierBinds> carriers;
+  // The outbound path: the outbox to the carriers, with its own committer (the pipeline's holds
+  // after a failure until the pipeline resumes it).
+  std::unique_ptr<store::GroupCommitter> outbound_committer;
+  std::unique_ptr<outbound::Dispatcher> dispatcher;
+  std::unique_ptr<outbound::ReceiptProcessor> receipts;
 };
 
 namespace {
@@ -111,6 +125,31 @@ AdminServerOptions LinksOptionsFrom(const config::LinksConfig& links) {
   options.write_timeout = std::chrono::seconds(10);
   options.max_connections = 4096;
   return options;
+}
+
+ShortenerOptions ShortenerOptionsFrom(const config::LinksConfig& links) {
+  ShortenerOptions options;
+  options.short_domain = links.short_domain;
+  options.expiry = links.expiry;
+  return options;
+}
+
+// SIGHUP, [links]: short_domain and expiry go to the shortener (texts shortened from now on),
+// bot_user_agents to the running listener. The listener itself (enabled, address, port) needs a
+// restart, so a short_domain set where none was leaves shortening off until then: a link no
+// listener serves must not be sent.
+void ReloadLinks(const config::LinksConfig& before, const config::LinksConfig& after,
+                 Shortener* shortener, RedirectService* redirect) {
+  if (shortener == nullptr || redirect == nullptr) {
+    if (after.enabled && !after.short_domain.empty() && before.short_domain.empty()) {
+      Logger("links")->warn("links.short_domain set: shortening starts at the next restart");
+    }
+    return;
+  }
+  shortener->SetOptions(ShortenerOptionsFrom(after));
+  if (after.bot_user_agents != before.bot_user_agents) {
+    redirect->SetBots(BotDetector(after.bot_user_agents));
+  }
 }
 
 // Written through a temporary file and a rename, so a reader never sees half of it.
@@ -190,6 +229,36 @@ absl::Status App::StartPipeline(Parts& parts) {
   return absl::OkStatus();
 }
 
+outbound::DispatcherOptions DispatcherOptionsFrom(const config::Config& config) {
+  outbound::DispatcherOptions options;
+  for (const config::CarrierConfig& carrier : config.carriers) {
+    outbound::RouteOptions route;
+    route.name = carrier.name;
+    route.flow.max_rate = carrier.tps;
+    route.segment.gsm_packed = carrier.gsm7_packed;
+    switch (carrier.long_messages) {
+      case config::LongMessages::kUdh8:
+        route.segment.mode = smpp::ConcatMode::kUdh8;
+        break;
+      case config::LongMessages::kUdh16:
+        route.segment.mode = smpp::ConcatMode::kUdh16;
+        break;
+      case config::LongMessages::kSar:
+        route.segment.mode = smpp::ConcatMode::kSar;
+        break;
+      case config::LongMessages::kPayload:
+        route.segment.mode = smpp::ConcatMode::kMessagePayload;
+        break;
+    }
+    route.as_deliver_sm = carrier.mode == config::CarrierMode::kListen;
+    route.resend = carrier.resend_policy;
+    route.window = static_cast<uint32_t>(carrier.window);
+    route.receipt_id_format = carrier.receipt_id_format;
+    options.routes.push_back(route);
+  }
+  return options;
+}
+
 absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions options) {
   auto parts = std::make_unique<Parts>();
   parts->config = std::move(config);
@@ -226,7 +295,9 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
   parts->admin = *std::move(admin);
 
   if (cfg.links.enabled && !cfg.links.short_domain.empty()) {
-    parts->link_store = std::make_unique<InMemoryLinkStore>();
+    parts->link_store = std::make_unique<RocksDbLinkStore>(parts->store.get());
+    parts->shortener =
+        std::make_unique<Shortener>(ShortenerOptionsFrom(cfg.links), parts->link_store.get());
     parts->redirect = std::make_unique<RedirectService>(parts->link_store.get(),
                                                         BotDetector(cfg.links.bot_user_agents));
     parts->redirect->Install(parts->links_router);
@@ -241,6 +312,23 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
   }
 
   RETURN_IF_ERROR(StartPipeline(*parts));
+  outbound::ReceiptOptions receipt_options;
+  for (const config::CarrierConfig& carrier : cfg.carriers) {
+    receipt_options.id_formats.push_back(carrier.receipt_id_format);
+  }
+  receipt_options.commit = CommitOptionsFrom(cfg.store);
+  parts->receipts = std::make_unique<outbound::ReceiptProcessor>(
+      *parts->store, parts->store->handles(),
+      [db = parts->store->db()](const rocksdb::WriteOptions& write_options,
+                                rocksdb::WriteBatch* batch) {
+        return db->Write(write_options, batch);
+      },
+      receipt_options, parts->metrics);
+  parts->pipeline->SetReceiptHandler([receipts = parts->receipts.get()](uint32_t route,
+                                                                        const smpp::Pdu& receipt,
+                                                                        pipeline::Answer answer) {
+    receipts->OnReceipt(route, receipt, std::move(answer));
+  });
   parts->inbound = std::shared_ptr<InboundSink>(parts->pipeline.get(), [](InboundSink*) {});
 
   // Carriers last: they bind out (or accept binds) once the io threads run, in Run().
@@ -250,6 +338,44 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
     return carriers.status();
   }
   parts->carriers = *std::move(carriers);
+
+  store::GroupCommitOptions outbound_commit = CommitOptionsFrom(cfg.store);
+  outbound_commit.hold_after_failure = false;
+  parts->outbound_committer =
+      std::make_unique<store::GroupCommitter>(parts->store->db(), outbound_commit);
+  outbound::DispatcherOptions dispatcher_options = DispatcherOptionsFrom(cfg);
+  if (parts->shortener) {
+    // Brand numbers with link_shortening on, by NumberId (a reload needs a restart here).
+    auto shortening = std::make_shared<absl::flat_hash_set<uint64_t>>();
+    for (const config::NumberConfig& number : cfg.numbers) {
+      if (auto id = store::NumberId(number.number); id.ok() && number.link_shortening) {
+        shortening->insert(*id);
+      }
+    }
+    dispatcher_options.shorten = [shortener = parts->shortener.get(), shortening](
+                                     const store::MessageKey& message,
+                                     const std::string& text) -> absl::StatusOr<std::string> {
+      if (!shortening->contains(message.thread.brand)) {
+        return text;
+      }
+      absl::StatusOr<ShortenResult> result = shortener->Shorten(text, LinkContext{message});
+      if (!result.ok()) {
+        return result.status();
+      }
+      return std::move(result->text);
+    };
+  }
+  parts->dispatcher = std::make_unique<outbound::Dispatcher>(
+      *parts->store, parts->store->handles(), *parts->outbound_committer,
+      [carriers = parts->carriers.get()](uint32_t route) { return carriers->Transmitters(route); },
+      std::move(dispatcher_options), parts->metrics);
+  parts->pipeline->SetOnDurable(
+      [dispatcher = parts->dispatcher.get()](uint64_t due_ms) { dispatcher->Kick(due_ms); });
+  parts->dispatcher->SetRefsStored(
+      [receipts = parts->receipts.get()](uint32_t route, std::vector<std::string> ids) {
+        receipts->OnCarrierRefsStored(route, std::move(ids));
+      });
+  parts->dispatcher->Start();
   return std::unique_ptr<App>(new App(std::move(parts)));
 }
 
@@ -329,6 +455,10 @@ int App::Run() {
   // The pipeline first: what carriers sent is decided, made durable and answered (the io threads
   // still run to deliver the answers); what arrives from now on gets a temporary error.
   p.pipeline->Stop();
+  // Then the dispatcher: nothing new is submitted, what is in flight is answered (or times out)
+  // and recorded; the rest stays in the outbox for the next start.
+  p.dispatcher->Stop();
+  p.receipts->Stop();  // parked receipts get a temporary error while the binds still carry it
   auto carriers_stopped = std::make_shared<std::promise<void>>();
   auto carriers_future = carriers_stopped->get_future();
   p.carriers->Stop([carriers_stopped] { carriers_stopped->set_value(); });
@@ -354,8 +484,12 @@ int App::Run() {
   }
   p.carriers.reset();
   p.links.reset();
+  if (p.link_store) {
+    p.link_store->Stop();  // the queued clicks, before the store closes
+  }
   p.admin.reset();
   p.committer->Stop();
+  p.outbound_committer->Stop();
   if (absl::Status closed = p.store->Close(); !closed.ok()) {
     Logger("store")->error("{}", closed.ToString());
     return kExitFailure;
@@ -389,6 +523,7 @@ void App::Reload() {
   } else {
     parts.log->error("reload: brand numbers: {}", brands.status().ToString());
   }
+  ReloadLinks(parts.config.links, next->links, parts.shortener.get(), parts.redirect.get());
   parts.config = *std::move(next);
   NotifyReady("serving; reloaded");
 }

@@ -4,7 +4,7 @@
 // that it maps onto one RocksDB column family for records (key = code, insert-if-absent in a
 // transaction or with a read-then-write under a lock) and one for clicks (key = code + time).
 // Implementations are thread-safe: the redirect listener reads from several I/O threads while
-// the send path inserts.
+// the send path inserts. The daemon's is RocksDbLinkStore (daemon/rocksdb_link_store.h).
 
 #include <cstdint>
 #include <optional>
@@ -18,15 +18,16 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "store/schema.h"
 
 namespace confab {
 
 struct LinkRecord {
   std::string url;  // the redirect target: the URL as written, "http://" added to scheme-less forms
-  std::string message_id;
-  std::string profile;       // E.164
-  std::string brand_number;  // the sending brand number
-  absl::Time created;
+  // The outbound message the link was shortened in: its thread is (brand number, profile) as
+  // store NumberIds (store::NumberText gives them back as text), so clicks attribute to both.
+  store::MessageKey message;
+  absl::Time created;  // kept to the millisecond by the durable store
   absl::Time expires;  // the code answers 404 from this time on
 };
 
@@ -48,7 +49,7 @@ class LinkStore {
   virtual absl::Status RecordClick(std::string_view code, const LinkClick& click) = 0;
 };
 
-// In memory, for tests and until the RocksDB implementation lands; lost on restart.
+// In memory, for tests and benchmarks; lost on restart.
 class InMemoryLinkStore : public LinkStore {
  public:
   absl::StatusOr<bool> InsertIfAbsent(std::string_view code, const LinkRecord& record) override;

@@ -90,10 +90,12 @@ void Pipeline::Accept(uint32_t route, const smpp::Pdu& request, Answer answer) {
     return;
   }
   if (part->receipt) {
-    // Delivery receipts belong to the outbound path (message states); nothing we send carries
-    // a receipt request yet, so there is nothing to correlate: acknowledge and count.
     decider_->counters().receipts.Add();
-    std::move(incoming.answer)(smpp::CommandStatus::kOk);
+    if (receipts_) {
+      receipts_(route, request, std::move(incoming.answer));
+    } else {
+      std::move(incoming.answer)(smpp::CommandStatus::kXTAppn);
+    }
     return;
   }
   incoming.part = *std::move(part);
@@ -142,18 +144,28 @@ void Pipeline::SetBrands(std::shared_ptr<const BrandDirectory> brands) {
   brands_ = std::move(brands);
 }
 
+void Pipeline::SetOnDurable(std::function<void(uint64_t)> on_durable) {
+  std::lock_guard lock(mutex_);
+  on_durable_ = std::move(on_durable);
+}
+
 int64_t Pipeline::UnreadConversations() const { return decider_->unread_total(); }
 
 void Pipeline::OnCommitted(const std::shared_ptr<Group>& group, const absl::Status& status) {
   // On the committer's thread. The decider learns first, so that whoever reacts to an answer
   // (a test, a carrier's next request) finds the group already queued for retiring: the decider
   // retires before it decides anything queued after.
+  std::function<void(uint64_t)> on_durable;
   {
     std::lock_guard lock(mutex_);
     committed_.emplace_back(group, status);
+    on_durable = on_durable_;
   }
   if (status.ok()) {
     decider_->ApplyUnread(*group);  // before the answers: whoever reacts to them sees it
+    if (on_durable && group->min_outbox_due != UINT64_MAX) {
+      on_durable(group->min_outbox_due);
+    }
   }
   group->Answer(status, decider_->counters());
   wake_.notify_one();

@@ -83,6 +83,16 @@ class Pipeline final : public InboundSink {
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
+  // Called (on the committer's thread; keep it short) after each durable batch: the outbound
+  // dispatcher looks for the replies it queued; the argument is the earliest due time of the
+  // outbox items the batch wrote (none: UINT64_MAX).
+  void SetOnDurable(std::function<void(uint64_t)> on_durable);
+
+  // Where delivery receipts go (the outbound path's receipt processor); without one they are
+  // answered ESME_RX_T_APPN (kept by the carrier for later). Set before carriers start.
+  using ReceiptHandler = std::function<void(uint32_t route, const smpp::Pdu& receipt, Answer)>;
+  void SetReceiptHandler(ReceiptHandler handler) { receipts_ = std::move(handler); }
+
   // Counts the unread conversations (one pass over the inbox index) and starts the decider.
   absl::Status Start();
   // Refuses new work (temporary error), decides and commits everything accepted, then stops.
@@ -127,6 +137,8 @@ class Pipeline final : public InboundSink {
   bool stopping_ = false;
   bool started_ = false;
   std::unique_ptr<Decider> decider_;
+  std::function<void(uint64_t)> on_durable_;
+  ReceiptHandler receipts_;
   std::thread thread_;
 };
 

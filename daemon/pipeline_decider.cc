@@ -221,6 +221,9 @@ void Pipeline::Decider::ApplyText(const BrandNumber& brand, const InboundText& t
       counters_.conversation.Add();
       break;
   }
+  if (outcome.reply_queued || outcome.auto_response) {
+    group.min_outbox_due = std::min(group.min_outbox_due, text.received_ms);
+  }
   if (outcome.reply_queued) {
     counters_.keyword_replies.Add();
   }

@@ -83,7 +83,8 @@ struct Group {
   std::vector<std::string> part_keys;                   // parts staged by this group
   absl::flat_hash_map<uint64_t, int64_t> unread_delta;  // brand → change, applied once durable
   std::size_t messages = 0;
-  bool timers = false;    // processed due timers: no timer pass until it is durable
+  uint64_t min_outbox_due = UINT64_MAX;  // of the replies queued: where the dispatcher looks
+  bool timers = false;                   // processed due timers: no timer pass until it is durable
   absl::Status poisoned;  // a read failed with half of a change staged: never write this group
   std::chrono::steady_clock::time_point submitted;
 };

@@ -60,7 +60,7 @@ bool BotDetector::IsBot(std::string_view user_agent) const {
 
 RedirectService::RedirectService(LinkStore* store, BotDetector bots, Clock clock)
     : store_(store),
-      bots_(std::move(bots)),
+      bots_(std::make_shared<const BotDetector>(std::move(bots))),
       clock_(clock ? std::move(clock) : Clock([] { return absl::Now(); })) {}
 
 HttpResponse RedirectService::Handle(const HttpRequest& request) const {
@@ -86,7 +86,7 @@ HttpResponse RedirectService::Handle(const HttpRequest& request) const {
   }
   if (!head) {
     const std::string_view agent = request.Header("User-Agent");
-    LinkClick click{now, std::string(agent), bots_.IsBot(agent)};
+    LinkClick click{now, std::string(agent), bots_.load()->IsBot(agent)};
     if (absl::Status recorded = store_->RecordClick(code, click); !recorded.ok()) {
       Logger("links")->warn("click on {} not recorded: {}", code, recorded.ToString());
     }
@@ -97,6 +97,10 @@ HttpResponse RedirectService::Handle(const HttpRequest& request) const {
   response.headers.emplace_back("Location", (*record)->url);
   response.headers.emplace_back("Cache-Control", "no-store");
   return response;
+}
+
+void RedirectService::SetBots(BotDetector bots) {
+  bots_.store(std::make_shared<const BotDetector>(std::move(bots)));
 }
 
 void RedirectService::Install(HttpRouter& router) const {

@@ -12,7 +12,9 @@
 // A failure to record a click is logged and does not stop the redirect: the person still gets
 // where the link goes. A failure to read the store answers 503.
 
+#include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,13 +43,18 @@ class RedirectService {
 
   HttpResponse Handle(const HttpRequest& request) const;
 
+  // Replaces the bot list ([links].bot_user_agents, on SIGHUP) for the requests that start from
+  // now on; requests being handled finish with the list they started with. Thread-safe, and the
+  // I/O threads never wait on it beyond an atomic load.
+  void SetBots(BotDetector bots);
+
   // Routes every request of `router` here (its fallback); the router should have no other
   // routes.
   void Install(HttpRouter& router) const;
 
  private:
   LinkStore* store_;
-  BotDetector bots_;
+  std::atomic<std::shared_ptr<const BotDetector>> bots_;
   Clock clock_;
 };
 

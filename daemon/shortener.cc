@@ -20,6 +20,15 @@ std::size_t CharacterCount(std::string_view text) {
   return count;
 }
 
+// The characters of https://{short_domain}/{code}.
+std::size_t ShortUrlLength(const ShortenerOptions& options) {
+  return 9 + options.short_domain.size() + kShortCodeLength;
+}
+
+bool WorthShortening(const ShortenerOptions& options, std::string_view url) {
+  return !options.short_domain.empty() && ShortUrlLength(options) < CharacterCount(url);
+}
+
 TextStats StatsOf(std::string_view text, smpp::ConcatMode mode) {
   const smpp::TextAnalysis analysis = smpp::AnalyzeText(text, mode);
   return {analysis.encoding, analysis.characters, analysis.segments};
@@ -71,17 +80,17 @@ ShortCode RandomCodeSource::Next() {
 }
 
 Shortener::Shortener(ShortenerOptions options, LinkStore* store, CodeSource* codes, Clock clock)
-    : options_(std::move(options)),
+    : options_(std::make_shared<const ShortenerOptions>(std::move(options))),
       store_(store),
       codes_(codes != nullptr ? codes : &default_codes_),
       clock_(clock ? std::move(clock) : Clock([] { return absl::Now(); })) {}
 
-bool Shortener::WorthShortening(std::string_view url) const {
-  return !options_.short_domain.empty() && ShortUrlLength() < CharacterCount(url);
+void Shortener::SetOptions(ShortenerOptions options) {
+  options_.store(std::make_shared<const ShortenerOptions>(std::move(options)));
 }
 
-absl::StatusOr<std::string> Shortener::NewCode(const LinkRecord& record) {
-  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+absl::StatusOr<std::string> Shortener::NewCode(const LinkRecord& record, int max_attempts) {
+  for (int attempt = 0; attempt < max_attempts; ++attempt) {
     const ShortCode code = codes_->Next();
     const std::string_view code_view(code.data(), code.size());
     absl::StatusOr<bool> inserted = store_->InsertIfAbsent(code_view, record);
@@ -93,22 +102,24 @@ absl::StatusOr<std::string> Shortener::NewCode(const LinkRecord& record) {
     }
   }
   return absl::ResourceExhaustedError(
-      absl::StrCat("no free short link code after ", options_.max_attempts,
+      absl::StrCat("no free short link code after ", max_attempts,
                    " attempts (every code drawn was taken: the code source is not random)"));
 }
 
 absl::StatusOr<ShortenResult> Shortener::Shorten(std::string_view text,
                                                  const LinkContext& context) {
+  // One set of options for the whole text, even if SetOptions runs meanwhile.
+  const OptionsPtr options = options_.load();
   ShortenResult result;
   std::vector<UrlMatch> matches;
-  if (!options_.short_domain.empty()) {
+  if (!options->short_domain.empty()) {
     FindUrls(text, matches);
   }
   // The short URL of each match, or "" to keep it; distinct URLs share one code.
   std::vector<std::size_t> link_of(matches.size(), SIZE_MAX);
   for (std::size_t i = 0; i < matches.size(); ++i) {
     const std::string_view url = matches[i].In(text);
-    if (!WorthShortening(url)) {
+    if (!WorthShortening(*options, url)) {
       continue;
     }
     for (std::size_t j = 0; j < result.links.size(); ++j) {
@@ -121,17 +132,13 @@ absl::StatusOr<ShortenResult> Shortener::Shorten(std::string_view text,
       continue;
     }
     const absl::Time now = clock_();
-    LinkRecord record{RedirectTarget(url, matches[i].form),
-                      std::string(context.message_id),
-                      std::string(context.profile),
-                      std::string(context.brand_number),
-                      now,
-                      now + options_.expiry};
-    absl::StatusOr<std::string> code = NewCode(record);
+    LinkRecord record{RedirectTarget(url, matches[i].form), context.message, now,
+                      now + options->expiry};
+    absl::StatusOr<std::string> code = NewCode(record, options->max_attempts);
     if (!code.ok()) {
       return code.status();
     }
-    std::string short_url = absl::StrCat("https://", options_.short_domain, "/", *code);
+    std::string short_url = absl::StrCat("https://", options->short_domain, "/", *code);
     link_of[i] = result.links.size();
     result.links.push_back({*std::move(code), std::string(url), std::move(short_url)});
   }
@@ -143,15 +150,16 @@ absl::StatusOr<ShortenResult> Shortener::Shorten(std::string_view text,
 }
 
 ShortenPreview Shortener::Preview(std::string_view text, smpp::ConcatMode mode) const {
+  const OptionsPtr options = options_.load();
   ShortenPreview preview;
   preview.before = StatsOf(text, mode);
   std::vector<UrlMatch> matches;
-  if (!options_.short_domain.empty()) {
+  if (!options->short_domain.empty()) {
     FindUrls(text, matches);
   }
-  const std::string short_url = absl::StrCat("https://", options_.short_domain, "/", kPreviewCode);
+  const std::string short_url = absl::StrCat("https://", options->short_domain, "/", kPreviewCode);
   Rewrite(text, matches, preview.text, [&](std::size_t i) -> std::string_view {
-    if (!WorthShortening(matches[i].In(text))) {
+    if (!WorthShortening(*options, matches[i].In(text))) {
       return {};
     }
     ++preview.links;

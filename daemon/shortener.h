@@ -15,12 +15,16 @@
 //   forms (a site that has TLS redirects from http; a guessed https fails on one that has not),
 //   the host converted to ASCII (IDNA) and non-ASCII path octets percent-encoded.
 // - An empty short_domain means shortening is off: texts pass unchanged.
+// - The options can be swapped while texts are being shortened (SIGHUP): each Shorten or Preview
+//   uses one set from start to end; links stored before keep the expiry they were given.
 // Shortening runs before encoding, so the encoding and segment count of a send are those of the
 // shortened text; Preview() reports both.
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -65,11 +69,10 @@ struct ShortenerOptions {
   int max_attempts = 8;  // codes tried per URL before giving up
 };
 
-// Whom a message's links belong to (stored with each code).
+// Whom a message's links belong to (stored with each code): the outbound message, whose thread
+// is (brand number, profile).
 struct LinkContext {
-  std::string_view message_id;
-  std::string_view profile;
-  std::string_view brand_number;
+  store::MessageKey message;
 };
 
 struct ShortenedLink {
@@ -113,14 +116,16 @@ class Shortener {
   ShortenPreview Preview(std::string_view text,
                          smpp::ConcatMode mode = smpp::ConcatMode::kUdh8) const;
 
-  const ShortenerOptions& options() const { return options_; }
+  // The options in force (a snapshot).
+  ShortenerOptions options() const { return *options_.load(); }
+  // Replaces the options for every Shorten/Preview that starts from now on. Thread-safe.
+  void SetOptions(ShortenerOptions options);
 
  private:
-  std::size_t ShortUrlLength() const { return 9 + options_.short_domain.size() + kShortCodeLength; }
-  bool WorthShortening(std::string_view url) const;
-  absl::StatusOr<std::string> NewCode(const LinkRecord& record);
+  using OptionsPtr = std::shared_ptr<const ShortenerOptions>;
+  absl::StatusOr<std::string> NewCode(const LinkRecord& record, int max_attempts);
 
-  ShortenerOptions options_;
+  std::atomic<OptionsPtr> options_;
   LinkStore* store_;
   RandomCodeSource default_codes_;
   CodeSource* codes_;

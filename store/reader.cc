@@ -214,7 +214,7 @@ absl::StatusOr<std::vector<ClickRecord>> StoreReader::ListClicks(std::string_vie
                      [](std::string_view key) { return key.size() == kLinkCodeSize; });
 }
 
-absl::StatusOr<std::optional<MessageKey>> StoreReader::FindCarrierRef(
+absl::StatusOr<std::optional<CarrierRef>> StoreReader::FindCarrierRef(
     uint32_t route, std::string_view carrier_message_id) const {
   return GetDecoded(source_, Cf::kCarrierRefs, CarrierRefKey(route, carrier_message_id),
                     DecodeCarrierRef);

@@ -62,7 +62,8 @@ class StoreReader {
   // The newest `limit` click records of a link, newest first.
   absl::StatusOr<std::vector<ClickRecord>> ListClicks(std::string_view code,
                                                       std::size_t limit) const;
-  absl::StatusOr<std::optional<MessageKey>> FindCarrierRef(
+  // `carrier_message_id` in the form it was stored under (WriteSet::PutCarrierRef).
+  absl::StatusOr<std::optional<CarrierRef>> FindCarrierRef(
       uint32_t route, std::string_view carrier_message_id) const;
   absl::StatusOr<std::optional<AttributionRecord>> GetAttribution(const AttributionKey& key) const;
   // The parts of one concatenated message received so far: (part number, record), in order.

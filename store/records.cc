@@ -12,6 +12,7 @@ constexpr std::size_t kMaxTimeZone = 64;
 constexpr std::size_t kMaxCarrierId = 255;
 constexpr std::size_t kMaxText = 1 << 20;
 constexpr std::size_t kMaxLanguage = 16;
+constexpr std::size_t kMaxDeliveryError = 16;
 
 // Over-long fields are cut at their limit so that whatever is written can be read back.
 std::string_view Clamp(std::string_view field, std::size_t limit) {
@@ -24,10 +25,13 @@ uint8_t ProfileFlags(const ProfileRecord& r) {
                               (static_cast<uint8_t>(r.state) << 3) | (r.unread ? 1 << 5 : 0));
 }
 
-// Message flags byte: incomplete (0), has classification (1), has attribution (2).
+// Message flags byte: incomplete (0), has classification (1), has attribution (2), has the
+// receipt block (3). Higher bits must be 0.
 constexpr uint8_t kIncomplete = 1;
 constexpr uint8_t kClassified = 2;
 constexpr uint8_t kAttributed = 4;
+constexpr uint8_t kReceipts = 8;
+constexpr uint8_t kMessageFlagsEnd = 16;
 
 }  // namespace
 
@@ -116,6 +120,7 @@ std::string Encode(const MessageRecord& r) {
   out.reserve(32 + r.text.size() + r.carrier_message_id.size());
   const bool classified = r.rule_id != 0;
   const bool attributed = r.attribution_kind != AttributionKind::kNone;
+  const bool receipts = r.parts_final != 0 || !r.delivery_error.empty();
   out.push_back(static_cast<char>(kRecordVersion));
   out.push_back(static_cast<char>(r.direction));
   out.push_back(static_cast<char>(r.kind));
@@ -123,7 +128,8 @@ std::string Encode(const MessageRecord& r) {
   out.push_back(static_cast<char>(r.segments));
   out.push_back(static_cast<char>(r.delivery));
   out.push_back(static_cast<char>((r.incomplete ? kIncomplete : 0) |
-                                  (classified ? kClassified : 0) | (attributed ? kAttributed : 0)));
+                                  (classified ? kClassified : 0) | (attributed ? kAttributed : 0) |
+                                  (receipts ? kReceipts : 0)));
   PutVarint64(out, r.created_ms);
   // Stored as a delta: most messages never change state after creation (one byte).
   PutVarint64(out, r.updated_ms - std::min(r.updated_ms, r.created_ms));
@@ -140,6 +146,11 @@ std::string Encode(const MessageRecord& r) {
     PutVarint64(out, r.span_length);
     PutVarint64(out, r.table_version);
   }
+  // Last, so that a message without receipts costs nothing and older records read unchanged.
+  if (receipts) {
+    out.push_back(static_cast<char>(r.parts_final));
+    PutLengthPrefixed(out, Clamp(r.delivery_error, kMaxDeliveryError));
+  }
   return out;
 }
 
@@ -155,8 +166,8 @@ absl::StatusOr<MessageRecord> DecodeMessage(std::string_view value) {
   bool ok = ReadVersion(in) && in.Byte(direction) && direction <= 1 && in.Byte(kind) &&
             kind <= static_cast<uint8_t>(MessageKind::kFlow) && in.Byte(encoding) &&
             encoding <= 2 && in.Byte(r.segments) && in.Byte(delivery) &&
-            delivery <= static_cast<uint8_t>(DeliveryState::kFailed) && in.Byte(flags) &&
-            flags < 8 && in.Varint64(r.created_ms) && in.Varint64(updated_delta);
+            delivery <= static_cast<uint8_t>(DeliveryState::kUnknown) && in.Byte(flags) &&
+            flags < kMessageFlagsEnd && in.Varint64(r.created_ms) && in.Varint64(updated_delta);
   uint8_t attribution = 0;
   if (ok && (flags & kAttributed) != 0) {
     ok = in.Byte(attribution) && attribution >= 1 && attribution <= 2 &&
@@ -167,6 +178,11 @@ absl::StatusOr<MessageRecord> DecodeMessage(std::string_view value) {
   if (ok && (flags & kClassified) != 0) {
     ok = in.Varint32(r.rule_id) && r.rule_id != 0 && in.LengthPrefixed(r.language, kMaxLanguage) &&
          in.Varint32(r.span_begin) && in.Varint32(r.span_length) && in.Varint32(r.table_version);
+  }
+  if (ok && (flags & kReceipts) != 0) {
+    // A set flag with nothing in the block would not re-encode the same: reject it.
+    ok = in.Byte(r.parts_final) && in.LengthPrefixed(r.delivery_error, kMaxDeliveryError) &&
+         (r.parts_final != 0 || !r.delivery_error.empty());
   }
   if (!ok || !in.done() || r.created_ms + updated_delta < r.created_ms) {
     return Corrupt("message");

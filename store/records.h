@@ -78,8 +78,13 @@ enum class DeliveryState : uint8_t {
   kSubmitted,     // submit_sm_resp OK
   kDelivered,
   kUndelivered,
-  kFailed,
+  kFailed,    // refused by the carrier (submit_sm_resp error) or gave up
+  kExpired,   // receipt: validity ran out (EXPIRED)
+  kRejected,  // receipt: the SMSC rejected it (REJECTD)
+  kUnknown,   // receipt: the SMSC does not know the outcome (UNKNOWN)
 };
+// Whether a message in `state` will not change any more. kSubmitted and before are not final.
+constexpr bool IsFinal(DeliveryState state) { return state >= DeliveryState::kDelivered; }
 
 struct MessageRecord {
   Direction direction = Direction::kInbound;
@@ -100,6 +105,11 @@ struct MessageRecord {
   uint32_t span_begin = 0;
   uint32_t span_length = 0;
   uint32_t table_version = 0;
+  // Outbound, from delivery receipts (daemon/receipts.h): parts of this message with a final
+  // receipt so far, and the carrier's error from the receipt that decided a negative state
+  // (its "err:" text, at most 16 characters). Stored only when set.
+  uint8_t parts_final = 0;
+  std::string delivery_error;
 
   friend bool operator==(const MessageRecord&, const MessageRecord&) = default;
 };
@@ -159,6 +169,16 @@ struct ClickRecord {
   friend bool operator==(const ClickRecord&, const ClickRecord&) = default;
 };
 
+// A carrier reference's value: which part of which outbound message a carrier message id names,
+// and what that part's receipts said so far (kSubmitted until a final one arrives).
+struct CarrierRef {
+  MessageKey message;
+  uint8_t part = 1;   // 1-based
+  uint8_t parts = 1;  // parts the message was submitted in
+  DeliveryState state = DeliveryState::kSubmitted;
+  friend bool operator==(const CarrierRef&, const CarrierRef&) = default;
+};
+
 struct PartRecord {
   uint64_t at_ms = 0;
   std::string bytes;  // the part's user data, still in its data_coding
@@ -176,8 +196,7 @@ std::string Encode(const ClickRecord& record);
 std::string Encode(const PartRecord& record);
 // Fixed 17 bytes (version + two big-endian counters): the click counter merge operand.
 std::string Encode(const ClickCounts& record);
-// A carrier reference's value: the message it names.
-std::string EncodeCarrierRef(const MessageKey& message);
+std::string Encode(const CarrierRef& record);
 
 absl::StatusOr<ProfileRecord> DecodeProfile(std::string_view value);
 absl::StatusOr<MessageRecord> DecodeMessage(std::string_view value);
@@ -189,6 +208,7 @@ absl::StatusOr<LinkRecord> DecodeLink(std::string_view value);
 absl::StatusOr<ClickRecord> DecodeClick(std::string_view value);
 absl::StatusOr<PartRecord> DecodePart(std::string_view value);
 absl::StatusOr<ClickCounts> DecodeClickCounts(std::string_view value);
-absl::StatusOr<MessageKey> DecodeCarrierRef(std::string_view value);
+// Also DataLoss for part 0, part > parts or a state before kSubmitted.
+absl::StatusOr<CarrierRef> DecodeCarrierRef(std::string_view value);
 
 }  // namespace confab::store

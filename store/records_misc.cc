@@ -197,21 +197,30 @@ absl::StatusOr<ClickCounts> DecodeClickCounts(std::string_view value) {
   return r;
 }
 
-std::string EncodeCarrierRef(const MessageKey& message) {
+std::string Encode(const CarrierRef& r) {
   std::string out = Versioned();
-  out.append(EncodeMessageKey(message));
+  out.append(EncodeMessageKey(r.message));
+  out.push_back(static_cast<char>(r.part));
+  out.push_back(static_cast<char>(r.parts));
+  out.push_back(static_cast<char>(r.state));
   return out;
 }
 
-absl::StatusOr<MessageKey> DecodeCarrierRef(std::string_view value) {
+absl::StatusOr<CarrierRef> DecodeCarrierRef(std::string_view value) {
   ByteReader in(value);
+  CarrierRef r;
   std::string_view key;
   std::optional<MessageKey> message;
-  if (!ReadVersion(in) || !in.Bytes(kMessageKeySize, key) || !in.done() ||
-      !(message = DecodeMessageKey(key))) {
+  uint8_t state = 0;
+  if (!ReadVersion(in) || !in.Bytes(kMessageKeySize, key) || !(message = DecodeMessageKey(key)) ||
+      !in.Byte(r.part) || !in.Byte(r.parts) || !in.Byte(state) || !in.done() || r.part == 0 ||
+      r.part > r.parts || state < static_cast<uint8_t>(DeliveryState::kSubmitted) ||
+      state > static_cast<uint8_t>(DeliveryState::kUnknown)) {
     return Corrupt("carrier reference");
   }
-  return *message;
+  r.message = *message;
+  r.state = static_cast<DeliveryState>(state);
+  return r;
 }
 
 }  // namespace confab::store

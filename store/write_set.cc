@@ -75,8 +75,8 @@ void WriteSet::AddClick(std::string_view code, uint64_t at_ms, uint32_t nonce,
 }
 
 void WriteSet::PutCarrierRef(uint32_t route, std::string_view carrier_message_id,
-                             const MessageKey& message) {
-  Put(Cf::kCarrierRefs, CarrierRefKey(route, carrier_message_id), EncodeCarrierRef(message));
+                             const CarrierRef& ref) {
+  Put(Cf::kCarrierRefs, CarrierRefKey(route, carrier_message_id), Encode(ref));
 }
 
 void WriteSet::PutPart(const ThreadId& thread, uint16_t ref, uint8_t total, uint8_t part,

@@ -40,8 +40,8 @@ class WriteSet {
   void PutLink(std::string_view code, const LinkRecord& record);
   // One click: bumps the link's counters (a merge, no read) and records the click itself.
   void AddClick(std::string_view code, uint64_t at_ms, uint32_t nonce, const ClickRecord& click);
-  void PutCarrierRef(uint32_t route, std::string_view carrier_message_id,
-                     const MessageKey& message);
+  // `carrier_message_id` in the form lookups use (daemon/receipts.h: SubmitRefId).
+  void PutCarrierRef(uint32_t route, std::string_view carrier_message_id, const CarrierRef& ref);
   void PutPart(const ThreadId& thread, uint16_t ref, uint8_t total, uint8_t part,
                const PartRecord& record);
   void DeletePart(const ThreadId& thread, uint16_t ref, uint8_t total, uint8_t part);

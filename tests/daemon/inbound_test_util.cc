@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -255,6 +256,26 @@ std::optional<StoreContents> ReadStore(const std::filesystem::path& path, std::s
     return std::nullopt;
   }
   return contents;
+}
+
+std::vector<StoredReply> Replies(const StoreContents& contents, std::string& error) {
+  std::vector<StoredReply> replies;
+  std::set<std::pair<store::ThreadId, uint32_t>> seen;
+  auto add = [&](const store::MessageKey& key, const store::MessageRecord& message, bool sent) {
+    if (!seen.emplace(key.thread, key.seq).second) {
+      error += "reply seq " + std::to_string(key.seq) + " of " + ProfileText(key.thread) +
+               " both queued and sent\n";
+      return;
+    }
+    replies.push_back({key, message, sent});
+  };
+  for (const StoredOutbox& o : contents.outbox) {
+    add(o.key.message, o.message, false);
+  }
+  for (const StoredMessage& m : contents.outbound) {
+    add(m.key, m.record, true);
+  }
+  return replies;
 }
 
 }  // namespace confab::testing

@@ -98,6 +98,15 @@ struct StoreContents {
 // (the suites keep it small). On error returns nullopt and sets `error`.
 std::optional<StoreContents> ReadStore(const std::filesystem::path& path, std::string& error);
 
+// Replies queued (carried in an outbox item) or already sent (an outbound message in
+// `messages`): each (thread, seq) once — a duplicate is reported in `error`.
+struct StoredReply {
+  store::MessageKey key;
+  store::MessageRecord message;
+  bool sent = false;
+};
+std::vector<StoredReply> Replies(const StoreContents& contents, std::string& error);
+
 // "+1555…" of a thread's profile and brand.
 std::string ProfileText(const store::ThreadId& thread);
 std::string BrandText(const store::ThreadId& thread);

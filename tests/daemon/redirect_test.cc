@@ -11,8 +11,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "config/config.h"
 #include "daemon/admin_server.h"
@@ -118,8 +120,8 @@ class RedirectListenerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(*store_.InsertIfAbsent(
-        "Abc12345", LinkRecord{"https://example.com/landing?x=1", "msg-1", "+15551230000",
-                               "+15557654321", clock_.now, clock_.now + absl::Hours(24)}));
+        "Abc12345", LinkRecord{"https://example.com/landing?x=1", confab::testing::TestMessage(1),
+                               clock_.now, clock_.now + absl::Hours(24)}));
     service_.Install(router_);
     ASSERT_NO_FATAL_FAILURE(served_.Start(&router_));
   }
@@ -153,6 +155,41 @@ TEST_F(RedirectListenerTest, PreviewBotClicksAreMarkedAsBots) {
   const std::vector<LinkClick> clicks = store_.Clicks("Abc12345");
   ASSERT_EQ(clicks.size(), 1u);
   EXPECT_TRUE(clicks[0].is_bot);
+}
+
+// SIGHUP: a new [links].bot_user_agents list applies to the running listener.
+TEST_F(RedirectListenerTest, SetBotsChangesWhichClicksCountAsBots) {
+  ASSERT_THAT(Exchange(port(), Request("GET", "/Abc12345", "MyPreviewer/1.0")),
+              StartsWith("HTTP/1.1 302"));
+  service_.SetBots(BotDetector({"mypreviewer"}));
+  ASSERT_THAT(Exchange(port(), Request("GET", "/Abc12345", "MyPreviewer/1.0")),
+              StartsWith("HTTP/1.1 302"));
+  ASSERT_THAT(Exchange(port(), Request("GET", "/Abc12345", "WhatsApp/2.23.20.0 A")),
+              StartsWith("HTTP/1.1 302"));
+  const std::vector<LinkClick> clicks = store_.Clicks("Abc12345");
+  ASSERT_EQ(clicks.size(), 3u);
+  EXPECT_FALSE(clicks[0].is_bot);  // before: not on the default list
+  EXPECT_TRUE(clicks[1].is_bot);   // after: on the new list
+  EXPECT_FALSE(clicks[2].is_bot);  // the new list replaced the default one
+}
+
+// Swapping the list while I/O threads answer: every click is classified by one whole list.
+TEST_F(RedirectListenerTest, SetBotsWhileServingIsSafe) {
+  std::atomic<bool> done{false};
+  std::thread swapper([&] {
+    for (int i = 0; !done.load(); ++i) {
+      service_.SetBots(BotDetector(i % 2 == 0 ? std::vector<std::string>{"iphone"}
+                                              : std::vector<std::string>{"android"}));
+    }
+  });
+  HttpRequest request = Get("GET", "/Abc12345");
+  request.headers = {{"User-Agent", "Mozilla/5.0 (iPhone)"}};
+  for (int i = 0; i < 2000; ++i) {
+    ASSERT_EQ(service_.Handle(request).status, 302);
+  }
+  done = true;
+  swapper.join();
+  EXPECT_EQ(store_.Clicks("Abc12345").size(), 2000u);
 }
 
 TEST_F(RedirectListenerTest, HeadAnswersLikeGetWithoutBodyOrClick) {
@@ -196,8 +233,9 @@ TEST_F(RedirectListenerTest, OtherMethodsAre405AndRecordNothing) {
 
 TEST_F(RedirectListenerTest, AStoredTargetThatCouldSplitHeadersIsRefused) {
   ASSERT_TRUE(*store_.InsertIfAbsent(
-      "Evil0001", LinkRecord{"https://x.example/\r\nSet-Cookie: a=b", "m", "p", "b", clock_.now,
-                             clock_.now + absl::Hours(1)}));
+      "Evil0001",
+      LinkRecord{"https://x.example/\r\nSet-Cookie: a=b", confab::testing::TestMessage(2),
+                 clock_.now, clock_.now + absl::Hours(1)}));
   const std::string response = Exchange(port(), Request("GET", "/Evil0001"));
   EXPECT_THAT(response, StartsWith("HTTP/1.1 404"));
   EXPECT_THAT(response, Not(HasSubstr("Set-Cookie")));

@@ -7,14 +7,16 @@
 #include <string>
 
 #include "daemon/shortener.h"
+#include "store/schema.h"
 #include "tests/daemon/shortener_test_util.h"
 
 namespace confab {
 namespace {
 
 using ::confab::testing::ScriptedCodes;
+using ::confab::testing::TestMessage;
 
-constexpr LinkContext kContext{"msg-1", "+15551230000", "+15557654321"};
+constexpr LinkContext kContext{TestMessage(1)};
 
 class ShortenerRewriteTest : public ::testing::Test {
  protected:
@@ -46,9 +48,9 @@ TEST_F(ShortenerRewriteTest, ReplacesALongUrlAndStoresItsRecord) {
   absl::StatusOr<std::optional<LinkRecord>> record = store_.Get("AAAAAAA1");
   ASSERT_TRUE(record.ok() && record->has_value());
   EXPECT_EQ((*record)->url, "https://shop.example.com/spring/collection?utm=sms");
-  EXPECT_EQ((*record)->message_id, "msg-1");
-  EXPECT_EQ((*record)->profile, "+15551230000");
-  EXPECT_EQ((*record)->brand_number, "+15557654321");
+  EXPECT_EQ((*record)->message, TestMessage(1));
+  EXPECT_EQ(store::NumberText((*record)->message.thread.profile), "+15551230000");
+  EXPECT_EQ(store::NumberText((*record)->message.thread.brand), "+15557654321");
   EXPECT_EQ((*record)->expires - (*record)->created, absl::Hours(24 * 90));
 }
 
@@ -78,9 +80,10 @@ TEST_F(ShortenerRewriteTest, SameUrlTwiceInOneMessageGetsOneCode) {
   EXPECT_EQ(result->links.size(), 1u);
   EXPECT_EQ(codes_.drawn(), 1u);
   // The same URL in another message is another code (clicks attribute per message).
-  const LinkContext other{"msg-2", "+15551230000", "+15557654321"};
+  const LinkContext other{TestMessage(2)};
   EXPECT_EQ(Shorten("https://example.com/a-long-path", other), "https://s.co/AAAAAAA2");
-  EXPECT_EQ((*store_.Get("AAAAAAA2"))->message_id, "msg-2");
+  EXPECT_EQ((*store_.Get("AAAAAAA2"))->message, TestMessage(2));
+  EXPECT_EQ((*store_.Get("AAAAAAA1"))->message, TestMessage(1));
 }
 
 TEST_F(ShortenerRewriteTest, KeepsUnicodeTextAroundUrls) {

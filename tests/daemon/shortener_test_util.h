@@ -8,8 +8,14 @@
 
 #include "absl/time/time.h"
 #include "daemon/shortener.h"
+#include "store/schema.h"
 
 namespace confab::testing {
+
+// Message `seq` of the thread (brand +15557654321, profile +15551230000), as store NumberIds.
+inline constexpr store::MessageKey TestMessage(uint32_t seq) {
+  return store::MessageKey{{15557654321ULL, 15551230000ULL}, seq};
+}
 
 // Hands out the given codes in order, then "Z0000000", "Z0000001", ...
 class ScriptedCodes : public CodeSource {

@@ -223,7 +223,8 @@ TEST_P(StoreBackendTest, AuditLinksClicksRefsAttributionAndParts) {
   set.AddClick("Ab3dE6gH", kNow, 1, {false, "Mozilla"});
   set.AddClick("Ab3dE6gH", kNow + 1, 2, {true, "Twitterbot"});
   set.AddClick("Ab3dE6gH", kNow + 2, 3, {false, "Safari"});
-  set.PutCarrierRef(2, "carrier-id-9", {thread, 3});
+  const CarrierRef ref{{thread, 3}, 2, 3, DeliveryState::kSubmitted};
+  set.PutCarrierRef(2, "carrier-id-9", ref);
   const AttributionKey attribution{AttributionKind::kCampaign, 77, {thread, 5}};
   set.PutAttribution(attribution, {kNow, 3});
   set.PutPart(thread, 513, 3, 2, {kNow, "second"});
@@ -244,7 +245,7 @@ TEST_P(StoreBackendTest, AuditLinksClicksRefsAttributionAndParts) {
   ASSERT_TRUE(clicks.ok());
   ASSERT_EQ(clicks->size(), 2u);
   EXPECT_EQ((*clicks)[0].user_agent, "Safari");  // newest first
-  EXPECT_EQ(**Reader().FindCarrierRef(2, "carrier-id-9"), (MessageKey{thread, 3}));
+  EXPECT_EQ(**Reader().FindCarrierRef(2, "carrier-id-9"), ref);
   EXPECT_FALSE(Reader().FindCarrierRef(1, "carrier-id-9")->has_value());
   EXPECT_EQ((*Reader().GetAttribution(attribution))->source_message_seq, 3u);
   auto parts = Reader().ListParts(thread, 513, 3);

@@ -49,6 +49,8 @@ MessageRecord FullMessage() {
   r.span_begin = 6;
   r.span_length = 6;
   r.table_version = 2;
+  r.parts_final = 2;
+  r.delivery_error = "0x0a1";
   return r;
 }
 
@@ -106,6 +108,70 @@ TEST(RecordsTest, MessageRoundTripsAndRejectsGarbage) {
   EXPECT_TRUE(absl::IsDataLoss(DecodeMessage(bad_kind).status()));
 }
 
+TEST(RecordsTest, MessageReceiptBlockIsOptionalAndChecked) {
+  MessageRecord outbound;
+  outbound.direction = Direction::kOutbound;
+  outbound.delivery = DeliveryState::kSubmitted;
+  outbound.segments = 3;
+  const std::string without = Encode(outbound);
+  EXPECT_EQ(static_cast<uint8_t>(without[6]) & 8, 0) << "no receipt block while nothing is set";
+
+  // Every new state, and the block in either half, round-trips.
+  for (DeliveryState state : {DeliveryState::kExpired, DeliveryState::kRejected,
+                              DeliveryState::kUnknown, DeliveryState::kDelivered}) {
+    MessageRecord r = outbound;
+    r.delivery = state;
+    r.parts_final = 1;
+    EXPECT_EQ(*DecodeMessage(Encode(r)), r);
+    r.parts_final = 0;
+    r.delivery_error = "5";
+    EXPECT_EQ(*DecodeMessage(Encode(r)), r);
+  }
+  MessageRecord with = outbound;
+  with.parts_final = 3;
+  with.delivery_error = "a long error text beyond sixteen";
+  const std::string encoded = Encode(with);
+  EXPECT_EQ(encoded.size(), without.size() + 1 + 1 + 16) << "error clamped to 16 characters";
+  with.delivery_error.resize(16);
+  EXPECT_EQ(*DecodeMessage(encoded), with);
+  ExpectTruncationsRejected(encoded, DecodeMessage);
+
+  // The flag with an empty block, an unknown flag bit and a state past kUnknown are DataLoss.
+  std::string empty_block = without;
+  empty_block[6] = static_cast<char>(empty_block[6] | 8);
+  empty_block.append("\x00\x00", 2);
+  EXPECT_TRUE(absl::IsDataLoss(DecodeMessage(empty_block).status()));
+  std::string bad_flag = without;
+  bad_flag[6] = static_cast<char>(bad_flag[6] | 16);
+  EXPECT_TRUE(absl::IsDataLoss(DecodeMessage(bad_flag).status()));
+  std::string bad_state = without;
+  bad_state[5] = static_cast<char>(DeliveryState::kUnknown) + 1;
+  EXPECT_TRUE(absl::IsDataLoss(DecodeMessage(bad_state).status()));
+}
+
+TEST(RecordsTest, CarrierRefRoundTripsAndRejectsImpossibleParts) {
+  const CarrierRef single{{{11, 12}, 13}};
+  const CarrierRef part{{{1, 2}, 0xFFFFFFFF}, 3, 3, DeliveryState::kRejected};
+  for (const CarrierRef& ref : {single, part}) {
+    const std::string encoded = Encode(ref);
+    EXPECT_EQ(encoded.size(), 1u + kMessageKeySize + 3);
+    EXPECT_EQ(*DecodeCarrierRef(encoded), ref);
+    ExpectTruncationsRejected(encoded, DecodeCarrierRef);
+  }
+  const auto with = [&](std::size_t offset, uint8_t byte) {
+    std::string encoded = Encode(part);
+    encoded[offset] = static_cast<char>(byte);
+    return DecodeCarrierRef(encoded).status();
+  };
+  constexpr std::size_t kPart = 1 + kMessageKeySize;
+  EXPECT_TRUE(absl::IsDataLoss(with(kPart, 0))) << "part 0";
+  EXPECT_TRUE(absl::IsDataLoss(with(kPart, 4))) << "part 4 of 3";
+  EXPECT_TRUE(absl::IsDataLoss(with(kPart + 1, 0))) << "0 parts";
+  EXPECT_TRUE(absl::IsDataLoss(with(kPart + 2, static_cast<uint8_t>(DeliveryState::kQueued))));
+  EXPECT_TRUE(absl::IsDataLoss(with(kPart + 2, static_cast<uint8_t>(DeliveryState::kUnknown) + 1)));
+  EXPECT_TRUE(with(kPart + 2, static_cast<uint8_t>(DeliveryState::kDelivered)).ok());
+}
+
 TEST(RecordsTest, SmallRecordsRoundTripAndRejectGarbage) {
   const AuditRecord audit{
       7,  Consent::kSubscribed, Consent::kUnsubscribed, ConsentCause::kKeyword, true,
@@ -148,10 +214,6 @@ TEST(RecordsTest, SmallRecordsRoundTripAndRejectGarbage) {
   const ClickCounts counts{5, 6};
   EXPECT_EQ(*DecodeClickCounts(Encode(counts)), counts);
   ExpectTruncationsRejected(Encode(counts), DecodeClickCounts);
-
-  const MessageKey ref{{11, 12}, 13};
-  EXPECT_EQ(*DecodeCarrierRef(EncodeCarrierRef(ref)), ref);
-  ExpectTruncationsRejected(EncodeCarrierRef(ref), DecodeCarrierRef);
 }
 
 TEST(RecordsTest, RandomBytesNeverCrashADecoder) {
@@ -175,6 +237,14 @@ TEST(RecordsTest, RandomBytesNeverCrashADecoder) {
     if (profile.ok()) {
       // Whatever decodes is a well-formed record: it re-encodes to something that decodes equal.
       EXPECT_EQ(*DecodeProfile(Encode(*profile)), *profile);
+    }
+    absl::StatusOr<MessageRecord> message = DecodeMessage(bytes);
+    if (message.ok()) {
+      EXPECT_EQ(*DecodeMessage(Encode(*message)), *message);
+    }
+    absl::StatusOr<CarrierRef> ref = DecodeCarrierRef(bytes);
+    if (ref.ok()) {
+      EXPECT_EQ(Encode(*ref), bytes);  // fixed layout: the only encoding of that value
     }
   }
 }

@@ -1,0 +1,321 @@
+// The dispatcher's worker: its loop, reading the outbox, and preparing a message for its
+// carrier (compliance guard, segmentation). Submitting and recording: dispatcher_submit.cc.
+
+#include "daemon/dispatcher.h"
+
+#include <utility>
+
+#include "daemon/dispatcher_internal.h"
+#include "daemon/logging.h"
+#include "store/schema.h"
+
+namespace confab::outbound {
+namespace {
+
+constexpr std::size_t kScanPage = 256;
+
+metrics::Counter& Outcome(metrics::Registry& registry, std::string_view outcome) {
+  return registry.GetCounter("confab_outbound_messages_total",
+                             "Outbound messages by how their submission ended",
+                             {{"outcome", std::string(outcome)}});
+}
+
+// Kinds that need the recipient's consent (product §6; issue #4's compliance guard). Keyword
+// replies (the opt-out confirmation above all) and auto-responses answer the subscriber's own
+// message and were decided by the pipeline under product §2–§3.
+bool NeedsConsent(store::MessageKind kind) {
+  return kind == store::MessageKind::kAgentReply || kind == store::MessageKind::kCampaign ||
+         kind == store::MessageKind::kFlow;
+}
+
+}  // namespace
+
+Dispatcher::State::State(const store::KvSource& kv, const store::CfHandles& cf_handles,
+                         store::GroupCommitter& group_committer, TransmitterSource sessions,
+                         DispatcherOptions dispatcher_options, metrics::Registry& registry)
+    : source(kv),
+      handles(cf_handles),
+      committer(group_committer),
+      transmitters(std::move(sessions)),
+      options(std::move(dispatcher_options)),
+      reader(kv),
+      submitted_parts(registry.GetCounter("confab_outbound_parts_submitted_total",
+                                          "submit_sm parts handed to a carrier bind")),
+      accepted(Outcome(registry, "submitted")),
+      failed(Outcome(registry, "failed")),
+      refused(Outcome(registry, "refused_compliance")),
+      unknown(Outcome(registry, "unknown")),
+      transient(registry.GetCounter("confab_outbound_transient_errors_total",
+                                    "Parts answered with a temporary error or lost, retried")),
+      rtt_seconds(registry.GetHistogram("confab_outbound_submit_rtt_seconds",
+                                        "submit_sm → submit_sm_resp", metrics::LatencyBuckets())) {
+  if (!options.clock) {
+    options.clock = [] {
+      return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
+    };
+  }
+  for (const RouteOptions& route : options.routes) {
+    Lane lane{route, FlowControl(route.flow), {}, 0, 0, nullptr, nullptr};
+    lane.window_in_use = &registry.GetGauge("confab_outbound_window_in_use",
+                                            "Parts submitted and not yet answered, per carrier",
+                                            {{"carrier", route.name}});
+    lane.throttled = &registry.GetCounter("confab_outbound_throttled_total",
+                                          "ESME_RTHROTTLED / ESME_RMSGQFUL answers, per carrier",
+                                          {{"carrier", route.name}});
+    lanes.push_back(std::move(lane));
+  }
+}
+
+Dispatcher::Dispatcher(const store::KvSource& source, const store::CfHandles& handles,
+                       store::GroupCommitter& committer, TransmitterSource transmitters,
+                       DispatcherOptions options, metrics::Registry& metrics)
+    : state_(std::make_unique<State>(source, handles, committer, std::move(transmitters),
+                                     std::move(options), metrics)) {}
+
+Dispatcher::~Dispatcher() { Stop(); }
+
+void Dispatcher::SetRefsStored(RefsStored callback) { state_->refs_stored = std::move(callback); }
+
+void Dispatcher::SetObserver(Recorded callback) { state_->observer = std::move(callback); }
+
+void Dispatcher::Start() {
+  state_->thread = std::thread([state = state_.get()] { state->Run(); });
+}
+
+void Dispatcher::Stop() {
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->stopping = true;
+  }
+  state_->wake.notify_all();
+  if (state_->thread.joinable()) {
+    state_->thread.join();
+  }
+}
+
+void Dispatcher::Kick(uint64_t earliest_due_ms) {
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->kicked = true;
+    state_->rewind_to = std::min(state_->rewind_to, earliest_due_ms);
+  }
+  state_->wake.notify_one();
+}
+
+Dispatcher::Stats Dispatcher::stats() const {
+  std::lock_guard lock(state_->stats_mutex);
+  return state_->stats;
+}
+
+void Dispatcher::State::Post(Event event) {
+  {
+    std::lock_guard lock(mutex);
+    events.push_back(std::move(event));
+  }
+  wake.notify_one();
+}
+
+void Dispatcher::State::Run() {
+  SteadyTime next = std::chrono::steady_clock::now();
+  SteadyTime next_fill = next;
+  SteadyTime next_rescan = next + options.rescan_interval;
+  for (;;) {
+    std::deque<Event> batch;
+    bool stop = false;
+    uint64_t rewind = UINT64_MAX;
+    {
+      std::unique_lock lock(mutex);
+      wake.wait_until(lock, next, [&] { return !events.empty() || kicked || stopping; });
+      batch.swap(events);
+      kicked = false;
+      stop = stopping;
+      std::swap(rewind, rewind_to);
+    }
+    if (rewind != UINT64_MAX && cursor && rewind <= cursor->due_ms) {
+      // Back to just before the new items (the scan resumes strictly after the cursor).
+      cursor = rewind == 0 ? std::nullopt
+                           : std::optional<store::OutboxKey>(store::OutboxKey{
+                                 rewind - 1, {{UINT64_MAX, UINT64_MAX}, UINT32_MAX}});
+    }
+    const SteadyTime now = std::chrono::steady_clock::now();
+    for (Event& event : batch) {
+      if (event.recorded) {
+        OnRecorded(event);
+      } else {
+        OnResponse(event, now);
+      }
+    }
+    if (!unrecorded.empty() && batch.empty()) {
+      // A poll interval after the failure (nothing else woke us): try recording again.
+      for (const std::shared_ptr<Outgoing>& message : std::exchange(unrecorded, {})) {
+        Record(message);
+      }
+    }
+    if (stop) {
+      // Nothing new is submitted; wait for what is in flight (the sessions time it out).
+      bool busy = false;
+      for (const auto& [key, message] : in_flight) {
+        busy = busy || message->parts_in_flight > 0 || message->recording;
+      }
+      if (!busy) {
+        return;
+      }
+      next = now + options.poll_interval;
+      continue;
+    }
+    // Refill in batches: one outbox scan per quarter of the cap freed, or per poll, rather
+    // than an iterator per answer.
+    if (now >= next_rescan) {
+      // Now and then the scan starts over: a safety net for items written behind the cursor
+      // without a Kick saying so.
+      cursor.reset();
+      next_rescan = now + options.rescan_interval;
+    }
+    if (in_flight.size() <= options.max_messages_in_flight * 3 / 4 || now >= next_fill) {
+      Fill(NowMs());
+      next_fill = now + options.poll_interval;
+    }
+    next = std::min(Pump(std::chrono::steady_clock::now()),
+                    std::chrono::steady_clock::now() + options.poll_interval);
+  }
+}
+
+void Dispatcher::State::Fill(uint64_t now_ms) {
+  while (in_flight.size() + waiting_count < options.max_messages_in_flight) {
+    const std::size_t page_size = kScanPage;
+    auto page = reader.ScanOutbox(cursor, page_size);
+    if (!page.ok()) {
+      Logger("outbound")->warn("reading the outbox: {}", page.status().ToString());
+      return;
+    }
+    for (auto& [key, item] : *page) {
+      if (key.due_ms > now_ms) {
+        return;  // not due yet, nor is anything after it
+      }
+      cursor = key;
+      std::string key_bytes = store::EncodeOutboxKey(key);
+      if (in_flight.contains(key_bytes) || held.contains(key_bytes)) {
+        continue;
+      }
+      std::string recipient = store::ThreadKey(key.message.thread);
+      if (busy_threads.contains(recipient)) {
+        // One message at a time per recipient, in order: it waits in memory behind the one in
+        // flight (Launch takes it from there), so the scan never has to come back for it.
+        held.insert(key_bytes);
+        waiting[recipient].push_back({key, std::move(item)});
+        ++waiting_count;
+        continue;
+      }
+      Launch(key, std::move(item), std::move(key_bytes), std::move(recipient));
+      if (in_flight.size() + waiting_count >= options.max_messages_in_flight) {
+        return;
+      }
+    }
+    if (page->size() < page_size) {
+      return;  // the end: new items (due now) come after the cursor; the rescan finds the rest
+    }
+  }
+}
+
+void Dispatcher::State::Launch(const store::OutboxKey& key, store::OutboxItem item,
+                               std::string key_bytes, std::string recipient) {
+  std::shared_ptr<Outgoing> message = Prepare(key, std::move(item));
+  if (message == nullptr) {
+    return;  // unreadable for now: the next scan finds it again
+  }
+  message->key_bytes = std::move(key_bytes);
+  busy_threads.insert(std::move(recipient));
+  in_flight.emplace(message->key_bytes, message);
+  if (message->final_state) {
+    Settle(message);
+  } else {
+    lanes[message->route].ready.push_back(message);
+  }
+}
+
+void Dispatcher::State::LaunchNextFor(const std::string& recipient) {
+  auto it = waiting.find(recipient);
+  if (it == waiting.end()) {
+    return;
+  }
+  auto [key, item] = std::move(it->second.front());
+  it->second.pop_front();
+  --waiting_count;
+  if (it->second.empty()) {
+    waiting.erase(it);
+  }
+  std::string key_bytes = store::EncodeOutboxKey(key);
+  held.erase(key_bytes);
+  Launch(key, std::move(item), std::move(key_bytes), recipient);
+}
+
+std::shared_ptr<Outgoing> Dispatcher::State::Prepare(const store::OutboxKey& key,
+                                                     store::OutboxItem item) {
+  auto message = std::make_shared<Outgoing>();
+  message->key = key;
+  message->route = item.route < lanes.size() ? item.route : 0;
+  if (item.message) {
+    message->record = *std::move(item.message);
+  } else {
+    auto stored = reader.GetMessage(key.message);
+    if (!stored.ok() || !*stored) {
+      Logger("outbound")
+          ->warn("outbox item without its message ({}): dropped",
+                 stored.ok() ? "none" : stored.status().ToString());
+      message->final_state = store::DeliveryState::kFailed;
+      return message;
+    }
+    message->record = **std::move(stored);
+  }
+  message->source = store::NumberText(key.message.thread.brand);
+  message->destination = store::NumberText(key.message.thread.profile);
+  if (lanes.empty()) {
+    message->final_state = store::DeliveryState::kFailed;
+    return message;
+  }
+  if (NeedsConsent(message->record.kind)) {
+    auto profile = reader.GetProfile(key.message.thread);
+    if (!profile.ok()) {
+      return nullptr;  // try again at the next scan
+    }
+    if (!*profile || (*profile)->consent != store::Consent::kSubscribed || (*profile)->blocked) {
+      refused.Add();
+      std::lock_guard lock(stats_mutex);
+      ++stats.refused_messages;
+      message->final_state = store::DeliveryState::kFailed;
+      return message;
+    }
+  }
+  if (options.shorten && message->record.delivery == store::DeliveryState::kQueued) {
+    absl::StatusOr<std::string> shortened = options.shorten(key.message, message->record.text);
+    if (!shortened.ok()) {
+      Logger("outbound")
+          ->warn("shortening links: {}; the message waits", shortened.status().ToString());
+      return nullptr;  // the next scan tries again
+    }
+    message->record.text = *std::move(shortened);
+  }
+  const Lane& lane = lanes[message->route];
+  absl::StatusOr<smpp::SegmentedMessage> segmented =
+      smpp::SegmentText(message->record.text, lane.options.segment,
+                        [this] { return static_cast<uint16_t>(rng() & 0xFFFF); });
+  if (!segmented.ok()) {
+    Logger("outbound")
+        ->warn("cannot encode an outbound message: {}", segmented.status().ToString());
+    message->final_state = store::DeliveryState::kFailed;
+    return message;
+  }
+  message->data_coding = segmented->data_coding;
+  message->record.segments =
+      static_cast<uint8_t>(std::min<std::size_t>(segmented->parts.size(), 255));
+  for (smpp::MessagePart& part : segmented->parts) {
+    PartState state;
+    state.part = std::move(part);
+    message->parts.push_back(std::move(state));
+  }
+  return message;
+}
+
+}  // namespace confab::outbound

@@ -1,0 +1,127 @@
+#pragma once
+
+// The outbound dispatcher (issue #4): takes what the outbox holds, in due order and one message
+// at a time per recipient, checks it against the compliance guard, encodes and segments it per
+// carrier, submits its parts through the carrier's bound sessions under flow control, and
+// records the outcome durably.
+//
+// Threads. One worker thread reads and writes the store (never an I/O thread) and decides; the
+// sessions' completions are posted back to it. Submitting is Session::Submit, which encodes on
+// the worker and writes on the session's strand.
+//
+// Outcomes, written in one batch per message with the outbox delete:
+//   every part accepted → the message record (delivery submitted, carrier id of the first part)
+//                         and a carrier reference per part, for the receipts;
+//   a permanent error   → delivery failed (the ESME status kept in the log and metrics);
+//   compliance refusal  → delivery failed, never submitted;
+//   no response         → per the carrier's resend policy: resend the part (resend,
+//                         query_then_resend — query_sm needs the message id that the lost
+//                         response would have carried, so it falls back to resending), or
+//                         mark the message unknown (none) — never a blind resend otherwise.
+// Transient errors (ESME_RTHROTTLED, ESME_RMSGQFUL, ESME_RSYSERR, a bind lost mid-window) are
+// retried, part by part, with jittered exponential backoff, on any bound session of the carrier
+// (a bind that goes down hands its work to the others); throttling also halves the lane's rate.
+//
+// After a restart the outbox is scanned again from its start: what was submitted but not yet
+// recorded is submitted again (at-least-once across a crash; the window of exposure is one
+// commit, about a millisecond).
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "config/config.h"
+#include "daemon/flow_control.h"
+#include "daemon/metrics.h"
+#include "smpp/segment.h"
+#include "smpp/session.h"
+#include "store/group_commit.h"
+#include "store/kv.h"
+#include "store/records.h"
+
+namespace confab::outbound {
+
+// Shortens the links of a text about to be sent (product §7), or returns it unchanged (the
+// brand number has shortening off); an error leaves the message in the outbox for later.
+using Shorten = std::function<absl::StatusOr<std::string>(const store::MessageKey& message,
+                                                          const std::string& text)>;
+
+struct RouteOptions {
+  std::string name;  // the carrier, for logs and metrics
+  FlowOptions flow;
+  smpp::SegmentOptions segment;
+  bool as_deliver_sm = false;  // listen mode: MTs go to the carrier (an ESME) as deliver_sm
+  config::ResendPolicy resend = config::ResendPolicy::kQueryThenResend;
+  uint32_t window = 10;  // per session: parts in flight on one bind
+  // How the carrier's receipts write our submit_sm_resp ids; references are stored in the form
+  // receipts are looked up in (outbound::SubmitRefId).
+  config::ReceiptIdFormat receipt_id_format = config::ReceiptIdFormat::kAsIs;
+};
+
+struct DispatcherOptions {
+  std::vector<RouteOptions> routes;              // by route index (config.carriers order)
+  std::chrono::milliseconds poll_interval{100};  // outbox scan when nothing kicked us
+  // A scan from the outbox's start, as a safety net for items written behind the scan without a
+  // Kick. Rare: the outbox's deleted entries make such a scan cost more the more was sent.
+  std::chrono::milliseconds rescan_interval{10'000};
+  std::size_t max_messages_in_flight = 4096;  // read from the outbox, not yet recorded
+  std::chrono::milliseconds retry_base{500};
+  std::chrono::milliseconds retry_cap{60'000};
+  uint32_t max_attempts = 8;        // transient failures of one part before the message fails
+  std::function<uint64_t()> clock;  // ms since the epoch; null = the system clock
+  // Applied before encoding, so the segment count is that of the shortened text. Null: none.
+  Shorten shorten;
+};
+
+// The bound sessions that can carry MTs for a route, now (CarrierBinds::Transmitters).
+using TransmitterSource = std::function<std::vector<std::shared_ptr<smpp::Session>>(uint32_t)>;
+// Told when carrier references became durable, with their SubmitRefId forms (the receipt
+// processor un-parks receipts).
+using RefsStored = std::function<void(uint32_t route, std::vector<std::string> ids)>;
+// Told when a message's outcome is durable (its outbox item is gone): for events and tests.
+using Recorded = std::function<void(const store::MessageKey& message, store::DeliveryState state)>;
+
+class Dispatcher {
+ public:
+  // `committer` must not be the pipeline's (that one holds after a failure for the pipeline).
+  Dispatcher(const store::KvSource& source, const store::CfHandles& handles,
+             store::GroupCommitter& committer, TransmitterSource transmitters,
+             DispatcherOptions options, metrics::Registry& metrics);
+  ~Dispatcher();  // Stop()
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  // Set before Start().
+  void SetRefsStored(RefsStored callback);
+  void SetObserver(Recorded callback);
+  void Start();
+  // Stops submitting; waits for the responses in flight (at most the response timeout) and
+  // records them; what is left stays in the outbox for the next start.
+  void Stop();
+  // New outbox items are durable (the pipeline's commits, the API), the earliest due at
+  // `earliest_due_ms`: look now, from there, not at the next poll.
+  void Kick(uint64_t earliest_due_ms = 0);
+
+  struct Stats {
+    uint64_t submitted_parts = 0;
+    uint64_t accepted_messages = 0;
+    uint64_t failed_messages = 0;
+    uint64_t refused_messages = 0;  // compliance guard
+    uint64_t unknown_messages = 0;
+    uint64_t transient_errors = 0;
+    uint64_t throttled = 0;
+    uint64_t resent_parts = 0;
+  };
+  Stats stats() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace confab::outbound

@@ -1,0 +1,138 @@
+#pragma once
+
+// Internal to the dispatcher (dispatcher.cc, dispatcher_submit.cc): one outbox message on its
+// way out, the per-carrier lane, and the worker's state.
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "daemon/dispatcher.h"
+#include "smpp/backoff.h"
+#include "store/reader.h"
+#include "store/records.h"
+#include "store/write_set.h"
+
+namespace confab::outbound {
+
+struct PartState {
+  smpp::MessagePart part;
+  bool in_flight = false;
+  bool accepted = false;
+  std::string carrier_id;  // from submit_sm_resp
+  uint32_t attempts = 0;   // transient failures so far
+  SteadyTime retry_at{};
+};
+
+struct Outgoing {
+  store::OutboxKey key;
+  std::string key_bytes;  // EncodeOutboxKey(key): the in-flight index
+  uint32_t route = 0;
+  store::MessageRecord record;
+  std::string source;       // the brand number
+  std::string destination;  // the subscriber, E.164
+  uint8_t data_coding = 0;
+  std::vector<PartState> parts;
+  std::size_t parts_in_flight = 0;
+  // Set once the message's fate is known; recorded when no part is in flight any more.
+  std::optional<store::DeliveryState> final_state;
+  bool recording = false;  // its batch is with the committer
+};
+
+struct Lane {
+  RouteOptions options;
+  FlowControl flow;
+  std::deque<std::shared_ptr<Outgoing>> ready;  // messages with parts still to submit
+  std::size_t next_session = 0;
+  std::size_t parts_in_flight = 0;
+  metrics::Gauge* window_in_use = nullptr;
+  metrics::Counter* throttled = nullptr;
+};
+
+// What sessions and the committer report back to the worker.
+struct Event {
+  std::shared_ptr<Outgoing> message;
+  std::size_t part = 0;  // a response to this part...
+  std::error_code error;
+  smpp::CommandStatus status = smpp::CommandStatus::kOk;
+  std::string carrier_id;
+  std::chrono::nanoseconds rtt{0};
+  bool recorded = false;  // ...or the message's batch is durable (or failed: commit_status)
+  absl::Status commit_status;
+};
+
+struct Dispatcher::State {
+  State(const store::KvSource& kv, const store::CfHandles& cf_handles,
+        store::GroupCommitter& group_committer, TransmitterSource sessions,
+        DispatcherOptions dispatcher_options, metrics::Registry& registry);
+
+  void Run();
+  void Post(Event event);
+  // Reads due outbox items into the lanes (bounded by max_messages_in_flight).
+  void Fill(uint64_t now_ms);
+  std::shared_ptr<Outgoing> Prepare(const store::OutboxKey& key, store::OutboxItem item);
+  // Prepares an item and puts it in flight (its recipient becomes busy).
+  void Launch(const store::OutboxKey& key, store::OutboxItem item, std::string key_bytes,
+              std::string recipient);
+  // The recipient's message was recorded: its next waiting item goes.
+  void LaunchNextFor(const std::string& recipient);
+  // Submits what flow control and the windows allow; returns when to look again.
+  SteadyTime Pump(SteadyTime now);
+  void Submit(Lane& lane, const std::shared_ptr<smpp::Session>& session,
+              const std::shared_ptr<Outgoing>& message, std::size_t part);
+  void OnResponse(Event& event, SteadyTime now);
+  void Settle(const std::shared_ptr<Outgoing>& message);  // record it once nothing is in flight
+  void Record(const std::shared_ptr<Outgoing>& message);
+  void OnRecorded(Event& event);
+  uint64_t NowMs() const { return options.clock(); }
+
+  const store::KvSource& source;
+  const store::CfHandles& handles;
+  store::GroupCommitter& committer;
+  TransmitterSource transmitters;
+  DispatcherOptions options;
+  store::StoreReader reader;
+  RefsStored refs_stored;
+  Recorded observer;
+
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<Event> events;
+  bool kicked = true;
+  uint64_t rewind_to = UINT64_MAX;  // a Kick's earliest due: the scan goes back to it
+  bool stopping = false;
+  std::thread thread;
+
+  // Worker only.
+  std::vector<Lane> lanes;
+  absl::flat_hash_map<std::string, std::shared_ptr<Outgoing>> in_flight;  // by outbox key
+  absl::flat_hash_set<std::string> busy_threads;  // recipients with a message in flight
+  // Items read while their recipient was busy, in order, and their keys; counted with
+  // in_flight against max_messages_in_flight.
+  absl::flat_hash_map<std::string, std::deque<std::pair<store::OutboxKey, store::OutboxItem>>>
+      waiting;
+  absl::flat_hash_set<std::string> held;
+  std::size_t waiting_count = 0;
+  std::optional<store::OutboxKey> cursor;             // the scan resumes after it
+  std::vector<std::shared_ptr<Outgoing>> unrecorded;  // their batch failed: recorded again
+  std::mt19937_64 rng{0x6f7574626f78ULL};
+
+  mutable std::mutex stats_mutex;
+  Dispatcher::Stats stats;
+  metrics::Counter& submitted_parts;
+  metrics::Counter& accepted;
+  metrics::Counter& failed;
+  metrics::Counter& refused;
+  metrics::Counter& unknown;
+  metrics::Counter& transient;
+  metrics::Histogram& rtt_seconds;
+};
+
+}  // namespace confab::outbound

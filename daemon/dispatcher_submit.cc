@@ -1,0 +1,295 @@
+// The dispatcher's lanes: submitting parts under flow control and the windows, reading the
+// carriers' answers, and recording each message's outcome in one batch.
+
+#include <array>
+#include <utility>
+
+#include "daemon/dispatcher_internal.h"
+#include "daemon/logging.h"
+#include "daemon/receipts.h"
+#include "smpp/codec.h"
+#include "store/schema.h"
+
+namespace confab::outbound {
+namespace {
+
+bool IsThrottle(smpp::CommandStatus status) {
+  return status == smpp::CommandStatus::kThrottled || status == smpp::CommandStatus::kMsgQFul;
+}
+
+bool IsTransient(smpp::CommandStatus status) {
+  return IsThrottle(status) || status == smpp::CommandStatus::kSysErr;
+}
+
+void PutBigEndian16(std::array<uint8_t, 2>& out, uint16_t value) {
+  out = {static_cast<uint8_t>(value >> 8), static_cast<uint8_t>(value & 0xFF)};
+}
+
+}  // namespace
+
+SteadyTime Dispatcher::State::Pump(SteadyTime now) {
+  SteadyTime next = now + options.poll_interval;
+  for (std::size_t route = 0; route < lanes.size(); ++route) {
+    Lane& lane = lanes[route];
+    if (lane.ready.empty()) {
+      continue;
+    }
+    const std::vector<std::shared_ptr<smpp::Session>> sessions =
+        transmitters(static_cast<uint32_t>(route));
+    if (sessions.empty()) {
+      continue;  // no bind up: the work waits (the poll looks again)
+    }
+    const std::size_t capacity = lane.options.window * sessions.size();
+    bool blocked = false;
+    for (auto it = lane.ready.begin(); it != lane.ready.end() && !blocked;) {
+      const std::shared_ptr<Outgoing>& message = *it;
+      bool pending = false;  // a part of this message still has to go
+      for (std::size_t i = 0; i < message->parts.size() && !blocked; ++i) {
+        PartState& part = message->parts[i];
+        if (part.accepted || part.in_flight || message->final_state) {
+          continue;
+        }
+        if (part.retry_at > now) {
+          pending = true;
+          next = std::min(next, part.retry_at);
+          continue;
+        }
+        if (lane.parts_in_flight >= capacity) {
+          blocked = true;  // the windows are the backpressure: a response frees a slot
+          pending = true;
+          break;
+        }
+        const SteadyTime when = lane.flow.Take(1, now);
+        if (when > now) {
+          blocked = true;
+          pending = true;
+          next = std::min(next, when);
+          break;
+        }
+        Submit(lane, sessions[lane.next_session++ % sessions.size()], message, i);
+      }
+      it = pending ? std::next(it) : lane.ready.erase(it);
+    }
+  }
+  return next;
+}
+
+void Dispatcher::State::Submit(Lane& lane, const std::shared_ptr<smpp::Session>& session,
+                               const std::shared_ptr<Outgoing>& message, std::size_t index) {
+  PartState& part = message->parts[index];
+  smpp::ShortMessageBody body;
+  body.source = {1, 1, message->source};
+  if (!message->source.empty() && message->source.front() != '+') {
+    body.source = {3, 0, message->source};  // a short code: network specific
+  } else {
+    body.source.addr = std::string_view(message->source).substr(1);
+  }
+  body.destination = {1, 1, std::string_view(message->destination).substr(1)};
+  body.esm_class = part.part.esm_class_flags;
+  body.data_coding = message->data_coding;
+  body.registered_delivery = smpp::registered_delivery::kReceiptOnSuccessOrFailure;
+  std::array<uint8_t, 2> ref{};
+  std::array<uint8_t, 1> total{};
+  std::array<uint8_t, 1> seq{};
+  if (part.part.sar) {
+    PutBigEndian16(ref, part.part.sar->ref);
+    total[0] = part.part.sar->total;
+    seq[0] = part.part.sar->seq;
+    body.tlvs.Add(smpp::tlv::kSarMsgRefNum, ref);
+    body.tlvs.Add(smpp::tlv::kSarTotalSegments, total);
+    body.tlvs.Add(smpp::tlv::kSarSegmentSeqnum, seq);
+  }
+  if (part.part.in_message_payload) {
+    body.tlvs.Add(smpp::tlv::kMessagePayload, part.part.short_message);
+  } else {
+    body.short_message = part.part.short_message;
+  }
+  smpp::PduBody pdu_body;
+  if (lane.options.as_deliver_sm) {
+    pdu_body = smpp::DeliverSm{body};
+  } else {
+    pdu_body = smpp::SubmitSm{body};
+  }
+  part.in_flight = true;
+  ++message->parts_in_flight;
+  ++lane.parts_in_flight;
+  lane.window_in_use->Set(static_cast<int64_t>(lane.parts_in_flight));
+  submitted_parts.Add();
+  {
+    std::lock_guard lock(stats_mutex);
+    ++stats.submitted_parts;
+  }
+  // The session encodes before Submit returns, so the views above may die with this frame.
+  session->Submit(smpp::MakePdu(std::move(pdu_body), 0),
+                  [this, message, index](std::error_code error, smpp::Response response) {
+                    Event event;
+                    event.message = message;
+                    event.part = index;
+                    event.error = error;
+                    if (!error) {
+                      event.status = response.status();
+                      event.carrier_id = std::string(response.MessageId());
+                      event.rtt = response.rtt;
+                    }
+                    Post(std::move(event));
+                  });
+}
+
+void Dispatcher::State::OnResponse(Event& event, SteadyTime now) {
+  const std::shared_ptr<Outgoing>& message = event.message;
+  PartState& part = message->parts[event.part];
+  Lane& lane = lanes[message->route];
+  part.in_flight = false;
+  --message->parts_in_flight;
+  --lane.parts_in_flight;
+  lane.window_in_use->Set(static_cast<int64_t>(lane.parts_in_flight));
+  bool retry = false;
+  if (!event.error && event.status == smpp::CommandStatus::kOk) {
+    part.accepted = true;
+    part.carrier_id = std::move(event.carrier_id);
+    lane.flow.OnAccepted(now);
+    rtt_seconds.Observe(std::chrono::duration<double>(event.rtt).count());
+  } else if (event.error == smpp::SessionError::kResponseTimeout) {
+    // The carrier may have taken it: never resent blindly (issue #4).
+    if (lane.options.resend == config::ResendPolicy::kNone) {
+      message->final_state = store::DeliveryState::kUnknown;
+    } else {
+      retry = true;
+      std::lock_guard lock(stats_mutex);
+      ++stats.resent_parts;
+    }
+  } else if (event.error) {
+    retry = true;  // the bind went away before answering: another bind takes it
+  } else if (IsTransient(event.status)) {
+    retry = true;
+    if (IsThrottle(event.status)) {
+      lane.flow.OnThrottled(now);
+      lane.throttled->Add();
+      std::lock_guard lock(stats_mutex);
+      ++stats.throttled;
+    }
+  } else {
+    Logger("outbound")
+        ->info("[{}] {} refused a message to {}: {}", lane.options.name, lane.options.name,
+               message->destination, smpp::CommandStatusName(event.status));
+    message->final_state = store::DeliveryState::kFailed;
+  }
+  if (retry) {
+    transient.Add();
+    {
+      std::lock_guard lock(stats_mutex);
+      ++stats.transient_errors;
+    }
+    if (++part.attempts >= options.max_attempts) {
+      message->final_state = store::DeliveryState::kFailed;
+    } else {
+      part.retry_at = now + smpp::FullJitterDelay(options.retry_base, options.retry_cap,
+                                                  part.attempts - 1, rng);
+      if (std::find(lane.ready.begin(), lane.ready.end(), message) == lane.ready.end()) {
+        lane.ready.push_back(message);
+      }
+    }
+  }
+  bool all_accepted = true;
+  for (const PartState& p : message->parts) {
+    all_accepted = all_accepted && p.accepted;
+  }
+  if (all_accepted && !message->final_state) {
+    message->final_state = store::DeliveryState::kSubmitted;
+  }
+  Settle(message);
+}
+
+void Dispatcher::State::Settle(const std::shared_ptr<Outgoing>& message) {
+  if (message->final_state && message->parts_in_flight == 0 && !message->recording) {
+    Record(message);
+  }
+}
+
+void Dispatcher::State::Record(const std::shared_ptr<Outgoing>& message) {
+  message->recording = true;
+  store::WriteSet writes(handles);
+  store::MessageRecord& record = message->record;
+  record.delivery = *message->final_state;
+  record.updated_ms = NowMs();
+  std::vector<std::string> ids;
+  const auto parts = static_cast<uint8_t>(std::min<std::size_t>(message->parts.size(), 255));
+  const config::ReceiptIdFormat format = lanes[message->route].options.receipt_id_format;
+  for (std::size_t i = 0; i < message->parts.size(); ++i) {
+    const PartState& part = message->parts[i];
+    if (part.accepted) {
+      ids.push_back(part.carrier_id);
+      writes.PutCarrierRef(message->route, SubmitRefId(part.carrier_id, format),
+                           store::CarrierRef{message->key.message, static_cast<uint8_t>(i + 1),
+                                             parts, store::DeliveryState::kSubmitted});
+    }
+  }
+  if (!ids.empty()) {
+    record.carrier_message_id = ids.front();
+  }
+  writes.PutMessage(message->key.message, record);
+  writes.DeleteOutbox(message->key);
+  absl::Status submitted = committer.Submit(writes.Release(), [this, message](absl::Status status) {
+    Event event;
+    event.message = message;
+    event.recorded = true;
+    event.commit_status = std::move(status);
+    Post(std::move(event));
+  });
+  if (!submitted.ok()) {
+    Event event;
+    event.message = message;
+    event.recorded = true;
+    event.commit_status = submitted;
+    OnRecorded(event);
+  }
+}
+
+void Dispatcher::State::OnRecorded(Event& event) {
+  const std::shared_ptr<Outgoing>& message = event.message;
+  message->recording = false;
+  if (!event.commit_status.ok()) {
+    // The outcome is not durable: keep the message and try recording again later (its parts
+    // are not submitted again).
+    Logger("outbound")
+        ->error("recording an outbound message failed: {}", event.commit_status.ToString());
+    unrecorded.push_back(message);
+    return;
+  }
+  in_flight.erase(message->key_bytes);
+  const std::string recipient = store::ThreadKey(message->key.message.thread);
+  busy_threads.erase(recipient);
+  LaunchNextFor(recipient);
+  std::vector<std::string> ids;
+  {
+    std::lock_guard lock(stats_mutex);
+    switch (*message->final_state) {
+      case store::DeliveryState::kSubmitted:
+        ++stats.accepted_messages;
+        accepted.Add();
+        break;
+      case store::DeliveryState::kUnknown:
+        ++stats.unknown_messages;
+        unknown.Add();
+        break;
+      default:
+        ++stats.failed_messages;
+        failed.Add();
+        break;
+    }
+  }
+  const config::ReceiptIdFormat format = lanes[message->route].options.receipt_id_format;
+  for (const PartState& part : message->parts) {
+    if (part.accepted) {
+      ids.push_back(SubmitRefId(part.carrier_id, format));
+    }
+  }
+  if (refs_stored && !ids.empty()) {
+    refs_stored(message->route, std::move(ids));
+  }
+  if (observer) {
+    observer(message->key.message, *message->final_state);
+  }
+}
+
+}  // namespace confab::outbound

@@ -1,0 +1,348 @@
+// The outbound dispatcher against a scripted SMSC on loopback (a real smpp::SmscServer; the
+// dispatcher submits through a real EsmeClient session) over the in-memory store: what the
+// carrier receives, what each carrier answer leads to, and what is recorded.
+
+#include "daemon/dispatcher.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "gmock/gmock.h"
+#include "smpp/esme_client.h"
+#include "smpp/smsc_server.h"
+#include "smpp/text_coding.h"
+#include "store/memory_store.h"
+#include "store/reader.h"
+#include "store/write_set.h"
+#include "tests/smpp/session_test_util.h"
+
+namespace confab::outbound {
+namespace {
+
+using smpp::CommandStatus;
+using smpp::testing::IoThread;
+using smpp::testing::kDeadline;
+using ::testing::ElementsAre;
+using ::testing::SizeIs;
+
+constexpr uint64_t kBrand = 15550100000;
+
+// Answers submit_sm per destination: a script of statuses (then OK), or no answer at all.
+class ScriptedSmsc : public smpp::SessionHandler {
+ public:
+  struct Received {
+    std::string destination;
+    std::vector<uint8_t> short_message;
+    uint8_t esm_class;
+    uint8_t data_coding;
+  };
+
+  void Script(const std::string& destination, std::vector<CommandStatus> statuses) {
+    std::lock_guard lock(mutex_);
+    scripts_[destination] = std::move(statuses);
+  }
+  void Silent(const std::string& destination) {
+    std::lock_guard lock(mutex_);
+    silent_.insert(destination);
+  }
+  void OnRequest(smpp::Session&, const smpp::Pdu& request, smpp::Responder responder) override {
+    const auto* sm = std::get_if<smpp::SubmitSm>(&request.body);
+    if (sm == nullptr) {
+      responder.Respond(CommandStatus::kInvCmdId);
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    const std::string destination(sm->destination.addr);
+    received_.push_back({destination,
+                         {sm->short_message.begin(), sm->short_message.end()},
+                         sm->esm_class,
+                         sm->data_coding});
+    cv_.notify_all();
+    if (silent_.contains(destination)) {
+      held_.push_back(std::move(responder));
+      return;
+    }
+    auto& script = scripts_[destination];
+    if (!script.empty()) {
+      const CommandStatus status = script.front();
+      script.erase(script.begin());
+      if (status != CommandStatus::kOk) {
+        responder.Respond(status);
+        return;
+      }
+    }
+    responder.RespondMessageId("id-" + std::to_string(++ids_));
+  }
+  std::vector<Received> received() {
+    std::lock_guard lock(mutex_);
+    return received_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::map<std::string, std::vector<CommandStatus>> scripts_;
+  std::set<std::string> silent_;
+  std::vector<smpp::Responder> held_;
+  std::vector<Received> received_;
+  int ids_ = 0;
+};
+
+class DispatcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    smpp::SmscServerOptions server_options;
+    server_options.session = smpp::testing::TestOptions();
+    auto server = smpp::SmscServer::Listen(
+        io_.executor(), server_options, [](const smpp::BindRequest&) { return CommandStatus::kOk; },
+        smsc_);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *server;
+    smpp::EsmeClientOptions client_options;
+    client_options.port = server_->port();
+    client_options.credentials = smpp::testing::Creds("confab", "secret");
+    client_options.session = smpp::testing::TestOptions();
+    client_options.session.response_timeout = std::chrono::milliseconds(300);
+    client_options.reconnect_min = std::chrono::milliseconds(20);
+    client_options.reconnect_max = std::chrono::milliseconds(100);
+    client_ = smpp::EsmeClient::Create(io_.executor(), client_options, client_handler_);
+    client_->Start();
+    ASSERT_TRUE(client_handler_->WaitBound());
+  }
+  void TearDown() override {
+    if (dispatcher_) {
+      dispatcher_->Stop();
+    }
+    committer_.Stop();
+    std::promise<void> stopped;
+    client_->Stop([&] { stopped.set_value(); });
+    stopped.get_future().wait_for(kDeadline);
+    std::promise<void> server_stopped;
+    server_->Stop([&] { server_stopped.set_value(); });
+    server_stopped.get_future().wait_for(kDeadline);
+  }
+
+  void StartDispatcher(config::ResendPolicy resend = config::ResendPolicy::kResend) {
+    DispatcherOptions options;
+    RouteOptions route;
+    route.name = "sim";
+    route.resend = resend;
+    route.window = 8;
+    options.routes.push_back(route);
+    options.retry_base = std::chrono::milliseconds(10);
+    options.retry_cap = std::chrono::milliseconds(50);
+    options.poll_interval = std::chrono::milliseconds(20);
+    options.shorten = shorten_;
+    dispatcher_ = std::make_unique<Dispatcher>(
+        store_, store_.handles(), committer_,
+        [this](uint32_t) {
+          std::vector<std::shared_ptr<smpp::Session>> sessions;
+          if (auto session = client_->transmitter(); session && bind_up_.load()) {
+            sessions.push_back(session);
+          }
+          return sessions;
+        },
+        options, metrics_);
+    dispatcher_->SetObserver([this](const store::MessageKey& key, store::DeliveryState state) {
+      std::lock_guard lock(mutex_);
+      recorded_.emplace_back(key.seq, state);
+      cv_.notify_all();
+    });
+    dispatcher_->Start();
+  }
+
+  // Queues a message to `profile` as the pipeline (carried) or the API (reference) would.
+  void Queue(uint64_t profile, uint32_t seq, store::MessageKind kind, const std::string& text,
+             bool carried = true) {
+    store::MessageRecord record;
+    record.direction = store::Direction::kOutbound;
+    record.kind = kind;
+    record.delivery = store::DeliveryState::kQueued;
+    record.text = text;
+    const store::MessageKey key{{kBrand, profile}, seq};
+    store::WriteSet writes(store_.handles());
+    store::OutboxItem item;
+    if (carried) {
+      item.message = record;
+    } else {
+      writes.PutMessage(key, record);
+    }
+    writes.PutOutbox({1000 + seq, key}, item);
+    ASSERT_TRUE(store_.Apply(writes.batch()).ok());
+  }
+  void SetConsent(uint64_t profile, store::Consent consent) {
+    store::ProfileRecord record;
+    record.consent = consent;
+    record.state = store::ConversationState::kOpen;
+    store::WriteSet writes(store_.handles());
+    writes.PutProfile({kBrand, profile}, nullptr, record);
+    ASSERT_TRUE(store_.Apply(writes.batch()).ok());
+  }
+  // Waits until `n` messages are recorded; their (seq, state) in order.
+  std::vector<std::pair<uint32_t, store::DeliveryState>> WaitRecorded(std::size_t n) {
+    std::unique_lock lock(mutex_);
+    EXPECT_TRUE(cv_.wait_for(lock, kDeadline, [&] { return recorded_.size() >= n; }));
+    return recorded_;
+  }
+  std::optional<store::MessageRecord> Stored(uint64_t profile, uint32_t seq) {
+    auto message = store::StoreReader(store_).GetMessage({{kBrand, profile}, seq});
+    return message.ok() ? *message : std::nullopt;
+  }
+
+  IoThread io_;
+  std::shared_ptr<ScriptedSmsc> smsc_ = std::make_shared<ScriptedSmsc>();
+  std::shared_ptr<smpp::testing::TestHandler> client_handler_ =
+      std::make_shared<smpp::testing::TestHandler>();
+  std::shared_ptr<smpp::SmscServer> server_;
+  std::shared_ptr<smpp::EsmeClient> client_;
+  store::MemoryStore store_;
+  store::GroupCommitter committer_{
+      [this](const rocksdb::WriteOptions& o, rocksdb::WriteBatch* b) { return store_.Write(o, b); },
+      {}};
+  metrics::Registry metrics_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  std::atomic<bool> bind_up_{true};  // false: the dispatcher sees no bound session
+  Shorten shorten_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<std::pair<uint32_t, store::DeliveryState>> recorded_;
+};
+
+TEST_F(DispatcherTest, CarriedReplyIsSubmittedAndRecordedWithItsCarrierReference) {
+  Queue(15551230001, 2, store::MessageKind::kKeywordReply, "Acme: You are unsubscribed.");
+  StartDispatcher();
+  EXPECT_THAT(WaitRecorded(1), ElementsAre(std::pair(2u, store::DeliveryState::kSubmitted)));
+  const auto received = smsc_->received();
+  ASSERT_THAT(received, SizeIs(1));
+  EXPECT_EQ(received[0].destination, "15551230001");
+  std::string text;
+  smpp::DecodeGsm7(received[0].short_message, text);
+  EXPECT_EQ(text, "Acme: You are unsubscribed.");
+  const auto stored = Stored(15551230001, 2);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->delivery, store::DeliveryState::kSubmitted);
+  EXPECT_EQ(stored->carrier_message_id, "id-1");
+  auto ref = store::StoreReader(store_).FindCarrierRef(0, "id-1");
+  ASSERT_TRUE(ref.ok());
+  EXPECT_TRUE(ref->has_value());
+  EXPECT_EQ(store_.Size(store::Cf::kOutbox), 0u);
+}
+
+TEST_F(DispatcherTest, LongUnicodeTextGoesAsConcatenatedParts) {
+  std::string text;
+  for (int i = 0; i < 40; ++i) {
+    text += "Olá 😊 ";  // UCS-2, emoji are surrogate pairs
+  }
+  Queue(15551230001, 1, store::MessageKind::kAutoResponse, text);
+  StartDispatcher();
+  WaitRecorded(1);
+  const auto received = smsc_->received();
+  ASSERT_GE(received.size(), 4u);
+  for (const auto& part : received) {
+    EXPECT_EQ(part.data_coding, 8);
+    EXPECT_EQ(part.esm_class & smpp::esm_class::kUdhi, smpp::esm_class::kUdhi);
+  }
+  EXPECT_EQ(Stored(15551230001, 1)->segments, received.size());
+}
+
+TEST_F(DispatcherTest, ThrottlingIsRetriedAndSlowsTheLane) {
+  smsc_->Script("15551230001", {CommandStatus::kThrottled, CommandStatus::kMsgQFul});
+  Queue(15551230001, 1, store::MessageKind::kAutoResponse, "hello");
+  StartDispatcher();
+  EXPECT_THAT(WaitRecorded(1), ElementsAre(std::pair(1u, store::DeliveryState::kSubmitted)));
+  EXPECT_THAT(smsc_->received(), SizeIs(3));
+  EXPECT_EQ(dispatcher_->stats().throttled, 2u);
+}
+
+TEST_F(DispatcherTest, PermanentErrorFailsWithoutResending) {
+  smsc_->Script("15551230001", {CommandStatus::kInvDstAdr});
+  Queue(15551230001, 1, store::MessageKind::kAutoResponse, "hello");
+  StartDispatcher();
+  EXPECT_THAT(WaitRecorded(1), ElementsAre(std::pair(1u, store::DeliveryState::kFailed)));
+  EXPECT_THAT(smsc_->received(), SizeIs(1));
+  EXPECT_EQ(Stored(15551230001, 1)->delivery, store::DeliveryState::kFailed);
+}
+
+TEST_F(DispatcherTest, NoResponseWithResendPolicyNoneIsUnknownAndNotResent) {
+  smsc_->Silent("15551230001");
+  Queue(15551230001, 1, store::MessageKind::kAutoResponse, "hello");
+  StartDispatcher(config::ResendPolicy::kNone);
+  EXPECT_THAT(WaitRecorded(1), ElementsAre(std::pair(1u, store::DeliveryState::kUnknown)));
+  EXPECT_THAT(smsc_->received(), SizeIs(1));
+}
+
+TEST_F(DispatcherTest, ComplianceGuardRefusesAgentRepliesToProfilesNotSubscribed) {
+  SetConsent(15551230001, store::Consent::kUnsubscribed);
+  SetConsent(15551230002, store::Consent::kSubscribed);
+  Queue(15551230001, 1, store::MessageKind::kAgentReply, "deal!", /*carried=*/false);
+  Queue(15551230002, 1, store::MessageKind::kAgentReply, "deal!", /*carried=*/false);
+  // The opt-out confirmation goes even though the profile is unsubscribed.
+  Queue(15551230001, 2, store::MessageKind::kKeywordReply, "Acme: You are unsubscribed.");
+  StartDispatcher();
+  WaitRecorded(3);
+  EXPECT_EQ(Stored(15551230001, 1)->delivery, store::DeliveryState::kFailed);
+  EXPECT_EQ(Stored(15551230002, 1)->delivery, store::DeliveryState::kSubmitted);
+  EXPECT_EQ(Stored(15551230001, 2)->delivery, store::DeliveryState::kSubmitted);
+  EXPECT_THAT(smsc_->received(), SizeIs(2));
+  EXPECT_EQ(dispatcher_->stats().refused_messages, 1u);
+}
+
+TEST_F(DispatcherTest, MessagesToOneRecipientGoInOrder) {
+  for (uint32_t seq = 1; seq <= 5; ++seq) {
+    Queue(15551230001, seq, store::MessageKind::kAutoResponse, "message " + std::to_string(seq));
+  }
+  smsc_->Script("15551230001", {CommandStatus::kThrottled});  // the first one is retried
+  StartDispatcher();
+  const auto recorded = WaitRecorded(5);
+  std::vector<std::string> texts;
+  for (const auto& part : smsc_->received()) {
+    std::string text;
+    smpp::DecodeGsm7(part.short_message, text);
+    texts.push_back(text);
+  }
+  EXPECT_THAT(texts, ElementsAre("message 1", "message 1", "message 2", "message 3", "message 4",
+                                 "message 5"));
+}
+
+TEST_F(DispatcherTest, LinksAreShortenedBeforeEncodingAndTheShortTextIsRecorded) {
+  shorten_ = [](const store::MessageKey& key,
+                const std::string& text) -> absl::StatusOr<std::string> {
+    EXPECT_EQ(key.seq, 1u);
+    std::string out = text;
+    out.replace(out.find("https://example.com/a/very/long/path"), 36, "https://s.co/AbCd1234");
+    return out;
+  };
+  Queue(15551230001, 1, store::MessageKind::kAutoResponse,
+        "See https://example.com/a/very/long/path for hours");
+  StartDispatcher();
+  WaitRecorded(1);
+  const auto received = smsc_->received();
+  ASSERT_THAT(received, SizeIs(1));
+  std::string text;
+  smpp::DecodeGsm7(received[0].short_message, text);
+  EXPECT_EQ(text, "See https://s.co/AbCd1234 for hours");
+  EXPECT_EQ(Stored(15551230001, 1)->text, text);  // the thread shows what was sent
+}
+
+TEST_F(DispatcherTest, WorkWaitsForABindAndSurvivesARestart) {
+  for (uint32_t profile = 1; profile <= 20; ++profile) {
+    Queue(15551230000 + profile, 1, store::MessageKind::kAutoResponse, "hello");
+  }
+  bind_up_ = false;
+  StartDispatcher();
+  dispatcher_->Stop();  // nothing could go: everything is still in the outbox
+  EXPECT_EQ(store_.Size(store::Cf::kOutbox), 20u);
+  EXPECT_THAT(smsc_->received(), SizeIs(0));
+
+  bind_up_ = true;
+  StartDispatcher();  // a new process, as after a restart: it reads the outbox from the start
+  EXPECT_THAT(WaitRecorded(20), SizeIs(20));
+  EXPECT_THAT(smsc_->received(), SizeIs(20));
+  EXPECT_EQ(store_.Size(store::Cf::kOutbox), 0u);
+}
+
+}  // namespace
+}  // namespace confab::outbound
