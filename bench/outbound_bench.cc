@@ -23,6 +23,7 @@
 #include <mutex>
 #include <string>
 
+#include "bench/bench_env.h"
 #include "bench/sim/carrier.h"
 #include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
@@ -40,21 +41,8 @@ namespace {
 
 namespace asio = boost::asio;
 
-uint64_t EnvCount(const char* name, uint64_t fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr ? std::strtoull(value, nullptr, 10) : fallback;
-}
-
-double RssMb() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) {
-      return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
-    }
-  }
-  return 0;
-}
+using bench::EnvCount;
+using bench::RssMb;
 
 // Counts what it is told and wakes the benchmark when it reaches `target`.
 struct Countdown {

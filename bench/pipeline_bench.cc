@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_env.h"
 #include "config/config.h"
 #include "daemon/brand_numbers.h"
 #include "daemon/classifier.h"
@@ -39,21 +40,8 @@
 namespace confab::pipeline {
 namespace {
 
-uint64_t EnvCount(const char* name, uint64_t fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr ? std::strtoull(value, nullptr, 10) : fallback;
-}
-
-double RssMb() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) {
-      return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
-    }
-  }
-  return 0;
-}
+using bench::EnvCount;
+using bench::RssMb;
 
 config::Config BenchConfig() {
   config::Config config;

@@ -29,6 +29,7 @@
 #include <thread>
 
 #include "bench/alloc_counter.h"
+#include "bench/bench_env.h"
 #include "rocksdb/db.h"
 #include "store/group_commit.h"
 #include "store/reader.h"
@@ -42,21 +43,8 @@ constexpr uint64_t kBrand = 15550000001;
 constexpr uint64_t kStart = 1'700'000'000'000;
 constexpr uint64_t kDedupTtl = 600'000;
 
-uint64_t EnvCount(const char* name, uint64_t fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr ? std::strtoull(value, nullptr, 10) : fallback;
-}
-
-double RssMb() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) {
-      return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
-    }
-  }
-  return 0;
-}
+using bench::EnvCount;
+using bench::RssMb;
 
 const std::string& ConversationText() {
   static const std::string text =

@@ -10,17 +10,6 @@ namespace {
 using store::Consent;
 using store::ConversationState;
 
-store::TextEncoding StoredEncoding(smpp::TextEncoding encoding) {
-  switch (encoding) {
-    case smpp::TextEncoding::kUcs2:
-      return store::TextEncoding::kUcs2;
-    case smpp::TextEncoding::kLatin1:
-      return store::TextEncoding::kLatin1;
-    default:
-      return store::TextEncoding::kGsm7;
-  }
-}
-
 store::MessageRecord InboundRecord(const InboundText& message, const classify::Decision& decision) {
   store::MessageRecord record;
   record.direction = store::Direction::kInbound;
@@ -154,6 +143,17 @@ void ApplyConversation(const BrandNumber& brand, const InboundText& message,
 }
 
 }  // namespace
+
+store::TextEncoding StoredEncoding(smpp::TextEncoding encoding) {
+  switch (encoding) {
+    case smpp::TextEncoding::kUcs2:
+      return store::TextEncoding::kUcs2;
+    case smpp::TextEncoding::kLatin1:
+      return store::TextEncoding::kLatin1;
+    default:
+      return store::TextEncoding::kGsm7;
+  }
+}
 
 store::MessageRecord ReplyRecord(store::MessageKind kind, std::string text, uint64_t now_ms) {
   const smpp::TextAnalysis analysis = smpp::AnalyzeText(text);

@@ -22,6 +22,7 @@
 
 #include "daemon/brand_numbers.h"
 #include "daemon/classifier.h"
+#include "smpp/text_coding.h"
 #include "store/records.h"
 #include "store/write_set.h"
 
@@ -54,6 +55,10 @@ struct InboundOutcome {
 InboundOutcome ApplyInbound(const BrandNumber& brand, const InboundText& message,
                             const classify::Decision& decision, store::ProfileRecord& profile,
                             store::WriteSet& writes);
+
+// How the store records an SMPP text encoding (IA5 and binary count as GSM 7-bit: the store
+// keeps the three an SMS can be billed in).
+store::TextEncoding StoredEncoding(smpp::TextEncoding encoding);
 
 // The outbound form of a reply text: encoding and segment count as the gateway will send it.
 store::MessageRecord ReplyRecord(store::MessageKind kind, std::string text, uint64_t now_ms);

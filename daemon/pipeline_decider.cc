@@ -22,17 +22,6 @@ bool CountsAsUnread(const std::optional<store::ProfileRecord>& profile) {
   return profile && profile->unread && profile->state != store::ConversationState::kNone;
 }
 
-store::TextEncoding StoredEncoding(smpp::TextEncoding encoding) {
-  switch (encoding) {
-    case smpp::TextEncoding::kUcs2:
-      return store::TextEncoding::kUcs2;
-    case smpp::TextEncoding::kLatin1:
-      return store::TextEncoding::kLatin1;
-    default:
-      return store::TextEncoding::kGsm7;
-  }
-}
-
 }  // namespace
 
 void Incoming::Fail(const absl::Status& status) {
