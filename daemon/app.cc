@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -32,6 +33,7 @@
 #include "daemon/logging.h"
 #include "daemon/metrics.h"
 #include "daemon/pipeline.h"
+#include "daemon/quiet_hours.h"
 #include "daemon/receipts.h"
 #include "daemon/redirect.h"
 #include "daemon/rocksdb_link_store.h"
@@ -78,6 +80,7 @@ struct App::Parts {
   std::unique_ptr<store::GroupCommitter> outbound_committer;
   std::unique_ptr<outbound::Dispatcher> dispatcher;
   std::unique_ptr<outbound::ReceiptProcessor> receipts;
+  quiet::QuietHours quiet_hours;  // zone lookups, shared by the dispatcher's checks
 };
 
 namespace {
@@ -365,6 +368,40 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
       return std::move(result->text);
     };
   }
+  // Quiet hours per brand number (product §6), for agent replies, campaigns and flows.
+  struct BrandQuietHours {
+    config::QuietHoursConfig config;
+    std::string default_country;
+  };
+  auto quiet_by_brand = std::make_shared<absl::flat_hash_map<uint64_t, BrandQuietHours>>();
+  for (const config::NumberConfig& number : cfg.numbers) {
+    if (auto id = store::NumberId(number.number); id.ok()) {
+      (*quiet_by_brand)[*id] = {number.quiet_hours, number.default_country};
+    }
+  }
+  dispatcher_options.quiet_hours = [quiet = &parts->quiet_hours, quiet_by_brand](
+                                       const store::MessageKey& message,
+                                       const store::ProfileRecord& profile,
+                                       uint64_t now_ms) -> uint64_t {
+    auto brand = quiet_by_brand->find(message.thread.brand);
+    if (brand == quiet_by_brand->end()) {
+      return 0;
+    }
+    absl::StatusOr<quiet::RecipientZones> zones =
+        quiet->ZonesFor(profile.time_zone, store::NumberText(message.thread.profile),
+                        brand->second.default_country);
+    if (!zones.ok()) {
+      return 0;  // an unusable zone: quiet hours cannot apply (the API shows the profile's zone)
+    }
+    absl::StatusOr<quiet::Verdict> verdict = quiet->Check(
+        *zones, quiet::CheckInputFromConfig(brand->second.config,
+                                            absl::FromUnixMillis(static_cast<int64_t>(now_ms)),
+                                            /*keyword_reply=*/false));
+    if (!verdict.ok() || verdict->action != quiet::Action::kDefer) {
+      return 0;
+    }
+    return static_cast<uint64_t>(absl::ToUnixMillis(verdict->defer_until));
+  };
   parts->dispatcher = std::make_unique<outbound::Dispatcher>(
       *parts->store, parts->store->handles(), *parts->outbound_committer,
       [carriers = parts->carriers.get()](uint32_t route) { return carriers->Transmitters(route); },

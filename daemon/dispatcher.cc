@@ -45,6 +45,7 @@ Dispatcher::State::State(const store::KvSource& kv, const store::CfHandles& cf_h
       failed(Outcome(registry, "failed")),
       refused(Outcome(registry, "refused_compliance")),
       unknown(Outcome(registry, "unknown")),
+      deferred(Outcome(registry, "deferred_quiet_hours")),
       transient(registry.GetCounter("confab_outbound_transient_errors_total",
                                     "Parts answered with a temporary error or lost, retried")),
       rtt_seconds(registry.GetHistogram("confab_outbound_submit_rtt_seconds",
@@ -110,11 +111,16 @@ Dispatcher::Stats Dispatcher::stats() const {
 }
 
 void Dispatcher::State::Post(Event event) {
+  bool was_empty = false;
   {
     std::lock_guard lock(mutex);
+    was_empty = events.empty();
     events.push_back(std::move(event));
   }
-  wake.notify_one();
+  // The worker takes every queued event at once: only the first of a burst needs to wake it.
+  if (was_empty) {
+    wake.notify_one();
+  }
 }
 
 void Dispatcher::State::Run() {
@@ -256,6 +262,7 @@ std::shared_ptr<Outgoing> Dispatcher::State::Prepare(const store::OutboxKey& key
   auto message = std::make_shared<Outgoing>();
   message->key = key;
   message->route = item.route < lanes.size() ? item.route : 0;
+  message->carried = item.message.has_value();
   if (item.message) {
     message->record = *std::move(item.message);
   } else {
@@ -286,6 +293,14 @@ std::shared_ptr<Outgoing> Dispatcher::State::Prepare(const store::OutboxKey& key
       ++stats.refused_messages;
       message->final_state = store::DeliveryState::kFailed;
       return message;
+    }
+    if (options.quiet_hours) {
+      const uint64_t now = NowMs();
+      if (const uint64_t hold = options.quiet_hours(key.message, **profile, now); hold > now) {
+        message->defer_until_ms = hold;
+        message->final_state = store::DeliveryState::kDeferred;
+        return message;
+      }
     }
   }
   if (options.shorten && message->record.delivery == store::DeliveryState::kQueued) {

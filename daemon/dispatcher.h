@@ -14,6 +14,8 @@
 //                         and a carrier reference per part, for the receipts;
 //   a permanent error   → delivery failed (the ESME status kept in the log and metrics);
 //   compliance refusal  → delivery failed, never submitted;
+//   quiet hours, defer  → not submitted: the outbox item moves to when the window opens and
+//                         the message reads deferred (durable: it survives a restart);
 //   no response         → per the carrier's resend policy: resend the part (resend,
 //                         query_then_resend — query_sm needs the message id that the lost
 //                         response would have carried, so it falls back to resending), or
@@ -51,6 +53,12 @@ namespace confab::outbound {
 using Shorten = std::function<absl::StatusOr<std::string>(const store::MessageKey& message,
                                                           const std::string& text)>;
 
+// Quiet hours (product §6) for a message that needs consent (agent reply, campaign, flow):
+// 0 when it may go now (inside the window, or policy warn/off), else the time (ms since the
+// epoch) to hold it until (policy defer). Keyword replies and auto-responses are never asked.
+using QuietHoursGate = std::function<uint64_t(
+    const store::MessageKey& message, const store::ProfileRecord& profile, uint64_t now_ms)>;
+
 struct RouteOptions {
   std::string name;  // the carrier, for logs and metrics
   FlowOptions flow;
@@ -76,6 +84,7 @@ struct DispatcherOptions {
   std::function<uint64_t()> clock;  // ms since the epoch; null = the system clock
   // Applied before encoding, so the segment count is that of the shortened text. Null: none.
   Shorten shorten;
+  QuietHoursGate quiet_hours;  // null: no quiet hours
 };
 
 // The bound sessions that can carry MTs for a route, now (CarrierBinds::Transmitters).
@@ -113,6 +122,7 @@ class Dispatcher {
     uint64_t failed_messages = 0;
     uint64_t refused_messages = 0;  // compliance guard
     uint64_t unknown_messages = 0;
+    uint64_t deferred_messages = 0;  // held for quiet hours (moved in the outbox)
     uint64_t transient_errors = 0;
     uint64_t throttled = 0;
     uint64_t resent_parts = 0;

@@ -44,6 +44,10 @@ struct Outgoing {
   // Set once the message's fate is known; recorded when no part is in flight any more.
   std::optional<store::DeliveryState> final_state;
   bool recording = false;  // its batch is with the committer
+  // Quiet hours (policy defer): not sent; the outbox item moves to this due time (ms) and the
+  // message reads kDeferred meanwhile.
+  uint64_t defer_until_ms = 0;
+  bool carried = false;  // the outbox item carries the message (a pipeline reply)
 };
 
 struct Lane {
@@ -90,6 +94,7 @@ struct Dispatcher::State {
   void OnResponse(Event& event, SteadyTime now);
   void Settle(const std::shared_ptr<Outgoing>& message);  // record it once nothing is in flight
   void Record(const std::shared_ptr<Outgoing>& message);
+  void Commit(const std::shared_ptr<Outgoing>& message, store::WriteSet& writes);
   void OnRecorded(Event& event);
   uint64_t NowMs() const { return options.clock(); }
 
@@ -131,6 +136,7 @@ struct Dispatcher::State {
   metrics::Counter& failed;
   metrics::Counter& refused;
   metrics::Counter& unknown;
+  metrics::Counter& deferred;
   metrics::Counter& transient;
   metrics::Histogram& rtt_seconds;
 };

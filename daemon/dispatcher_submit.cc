@@ -209,6 +209,23 @@ void Dispatcher::State::Settle(const std::shared_ptr<Outgoing>& message) {
 void Dispatcher::State::Record(const std::shared_ptr<Outgoing>& message) {
   message->recording = true;
   store::WriteSet writes(handles);
+  if (message->defer_until_ms != 0) {
+    // Held for quiet hours: the item moves to when the window opens (the next scan past that
+    // time sends it); the thread shows the message as deferred meanwhile.
+    store::OutboxItem item;
+    item.route = message->route;
+    message->record.delivery = store::DeliveryState::kDeferred;
+    message->record.updated_ms = NowMs();
+    if (message->carried) {
+      item.message = message->record;
+    } else {
+      writes.PutMessage(message->key.message, message->record);
+    }
+    writes.DeleteOutbox(message->key);
+    writes.PutOutbox({message->defer_until_ms, message->key.message}, item);
+    Commit(message, writes);
+    return;
+  }
   store::MessageRecord& record = message->record;
   record.delivery = *message->final_state;
   record.updated_ms = NowMs();
@@ -229,6 +246,10 @@ void Dispatcher::State::Record(const std::shared_ptr<Outgoing>& message) {
   }
   writes.PutMessage(message->key.message, record);
   writes.DeleteOutbox(message->key);
+  Commit(message, writes);
+}
+
+void Dispatcher::State::Commit(const std::shared_ptr<Outgoing>& message, store::WriteSet& writes) {
   absl::Status submitted = committer.Submit(writes.Release(), [this, message](absl::Status status) {
     Event event;
     event.message = message;
@@ -271,6 +292,10 @@ void Dispatcher::State::OnRecorded(Event& event) {
       case store::DeliveryState::kUnknown:
         ++stats.unknown_messages;
         unknown.Add();
+        break;
+      case store::DeliveryState::kDeferred:
+        ++stats.deferred_messages;
+        deferred.Add();
         break;
       default:
         ++stats.failed_messages;

@@ -55,9 +55,10 @@ SteadyTime FlowControl::OnThrottled(SteadyTime now) {
   Refill(now);
   double base = rate_;
   if (base <= 0) {
-    // Uncapped so far: start from what the carrier was taking.
+    // Uncapped so far: start from what the carrier was taking, and recover towards it.
     const double elapsed = Seconds(observed_since_, now);
     base = elapsed > 0 ? static_cast<double>(observed_parts_) / elapsed : options_.min_rate * 10;
+    ceiling_ = std::max(ceiling_, base);
   }
   rate_ = std::max(options_.min_rate, base * options_.decrease_factor);
   tokens_ = std::min(tokens_, 0.0);
@@ -69,17 +70,26 @@ SteadyTime FlowControl::OnThrottled(SteadyTime now) {
 }
 
 void FlowControl::OnAccepted(SteadyTime now) {
+  if (observed_since_ == SteadyTime{}) {
+    observed_since_ = now;
+  }
   ++observed_parts_;
   if (rate_ <= 0) {
     return;
   }
   Refill(now);
-  const double ceiling = options_.max_rate > 0 ? options_.max_rate : rate_ * 2;
+  // Recovery is additive, a share of the ceiling per second: the configured cap, or (uncapped)
+  // the rate the carrier took before it first throttled — not of the current, halved rate,
+  // which after a few throttles would crawl back at a part per second.
+  const double ceiling = options_.max_rate > 0 ? options_.max_rate : std::max(ceiling_, rate_);
   const double elapsed = Seconds(last_increase_, now);
   if (elapsed > 0 && rate_ < ceiling) {
     const double step = std::max(1.0, ceiling * options_.increase_per_second) * elapsed;
     rate_ = std::min(ceiling, rate_ + step);
     last_increase_ = now;
+  }
+  if (options_.max_rate <= 0 && rate_ >= ceiling) {
+    rate_ = 0;  // back to uncapped: the window alone limits again
   }
 }
 

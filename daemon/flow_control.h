@@ -53,6 +53,7 @@ class FlowControl {
   SteadyTime observed_since_{};
   uint64_t observed_parts_ = 0;
   uint64_t throttle_events_ = 0;
+  double ceiling_ = 0;  // uncapped lanes: the rate observed when first throttled
   std::mt19937_64 rng_;
 };
 

@@ -123,6 +123,7 @@ void Pipeline::RunTimers(MutationDone done) {
 }
 
 void Pipeline::Enqueue(Incoming incoming, bool bypass_capacity) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     if (stopping_) {
@@ -134,9 +135,12 @@ void Pipeline::Enqueue(Incoming incoming, bool bypass_capacity) {
       incoming.Fail(absl::ResourceExhaustedError("inbound queue full"));
       return;
     }
+    wake = queue_.empty();  // the decider takes a whole group: the first of a burst wakes it
     queue_.push_back(std::move(incoming));
   }
-  wake_.notify_one();
+  if (wake) {
+    wake_.notify_one();
+  }
 }
 
 void Pipeline::SetBrands(std::shared_ptr<const BrandDirectory> brands) {

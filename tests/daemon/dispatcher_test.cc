@@ -136,6 +136,8 @@ class DispatcherTest : public ::testing::Test {
     options.retry_cap = std::chrono::milliseconds(50);
     options.poll_interval = std::chrono::milliseconds(20);
     options.shorten = shorten_;
+    options.quiet_hours = quiet_hours_;
+    options.clock = [] { return uint64_t{5'000}; };
     dispatcher_ = std::make_unique<Dispatcher>(
         store_, store_.handles(), committer_,
         [this](uint32_t) {
@@ -206,6 +208,7 @@ class DispatcherTest : public ::testing::Test {
   std::unique_ptr<Dispatcher> dispatcher_;
   std::atomic<bool> bind_up_{true};  // false: the dispatcher sees no bound session
   Shorten shorten_;
+  QuietHoursGate quiet_hours_;
   std::mutex mutex_;
   std::condition_variable cv_;
   std::vector<std::pair<uint32_t, store::DeliveryState>> recorded_;
@@ -325,6 +328,29 @@ TEST_F(DispatcherTest, LinksAreShortenedBeforeEncodingAndTheShortTextIsRecorded)
   smpp::DecodeGsm7(received[0].short_message, text);
   EXPECT_EQ(text, "See https://s.co/AbCd1234 for hours");
   EXPECT_EQ(Stored(15551230001, 1)->text, text);  // the thread shows what was sent
+}
+
+TEST_F(DispatcherTest, QuietHoursDeferAgentRepliesButNeverKeywordReplies) {
+  quiet_hours_ = [](const store::MessageKey&, const store::ProfileRecord&, uint64_t now_ms) {
+    return now_ms + 3'600'000;  // outside the window: opens in an hour
+  };
+  SetConsent(15551230001, store::Consent::kSubscribed);
+  Queue(15551230001, 1, store::MessageKind::kAgentReply, "late reply", /*carried=*/false);
+  Queue(15551230002, 1, store::MessageKind::kKeywordReply, "Acme: help text");
+  StartDispatcher();
+  const auto recorded = WaitRecorded(2);
+  EXPECT_THAT(recorded,
+              ::testing::UnorderedElementsAre(std::pair(1u, store::DeliveryState::kDeferred),
+                                              std::pair(1u, store::DeliveryState::kSubmitted)));
+  ASSERT_THAT(smsc_->received(), SizeIs(1));
+  EXPECT_EQ(smsc_->received()[0].destination, "15551230002");
+  EXPECT_EQ(Stored(15551230001, 1)->delivery, store::DeliveryState::kDeferred);
+  // Held durably: the outbox item moved to when the window opens.
+  auto outbox = store::StoreReader(store_).ScanOutbox(std::nullopt, 10);
+  ASSERT_TRUE(outbox.ok());
+  ASSERT_THAT(*outbox, SizeIs(1));
+  EXPECT_EQ((*outbox)[0].first.due_ms, 5'000u + 3'600'000u);
+  EXPECT_EQ((*outbox)[0].first.message.thread.profile, 15551230001u);
 }
 
 TEST_F(DispatcherTest, WorkWaitsForABindAndSurvivesARestart) {

@@ -60,6 +60,27 @@ TEST(FlowControlTest, ThrottlingHalvesTheRatePausesAndRecoversAdditively) {
   EXPECT_DOUBLE_EQ(flow.rate(), 1000);
 }
 
+TEST(FlowControlTest, UncappedLaneRecoversToItsObservedRateAndUncapsAgain) {
+  FlowControl flow({.min_rate = 1});
+  SteadyTime now = kT0;
+  for (int i = 0; i < 1000; ++i) {  // 1,000 parts/s accepted for a second
+    now += milliseconds(1);
+    flow.OnAccepted(now);
+  }
+  for (int i = 0; i < 6; ++i) {  // repeated throttling: 500, 250, … down to the floor
+    now = flow.OnThrottled(now);
+  }
+  EXPECT_LT(flow.rate(), 20);
+  EXPECT_GT(flow.rate(), 0);
+  // 5% of the observed 1,000 parts/s per second: back within ~20 s, then uncapped again.
+  for (int s = 0; s < 25; ++s) {
+    now += std::chrono::seconds(1);
+    flow.OnAccepted(now);
+  }
+  EXPECT_EQ(flow.rate(), 0);
+  EXPECT_EQ(flow.Take(100, now), now);
+}
+
 TEST(FlowControlTest, ThrottlingNeverGoesBelowTheFloor) {
   FlowControl flow({.max_rate = 16, .min_rate = 5});
   SteadyTime now = kT0;

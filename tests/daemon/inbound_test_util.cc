@@ -1,5 +1,6 @@
 #include "tests/daemon/inbound_test_util.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,13 +22,22 @@ extern char** environ;
 namespace confab::testing {
 
 Child::Child(const std::string& binary, const std::vector<std::string>& args,
-             const std::filesystem::path& log) {
+             const std::filesystem::path& log, bool stdin_pipe) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
                                    O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  int pipe_fds[2] = {-1, -1};
+  if (stdin_pipe) {
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+      throw std::runtime_error("pipe2 failed");
+    }
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[0], STDIN_FILENO);  // clears CLOEXEC
+    stdin_ = pipe_fds[1];
+  } else {
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  }
   std::vector<std::string> argv_strings = {binary};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -37,6 +47,9 @@ Child::Child(const std::string& binary, const std::vector<std::string>& args,
   argv.push_back(nullptr);
   const int rc = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
+  if (pipe_fds[0] >= 0) {
+    ::close(pipe_fds[0]);
+  }
   if (rc != 0) {
     throw std::runtime_error("posix_spawn " + binary + " failed");
   }
@@ -50,7 +63,30 @@ Child::~Child() {
   if (!exit_code_.has_value()) {
     Kill();
   }
+  CloseStdin();
   ::close(pidfd_);
+}
+
+bool Child::WriteStdin(const std::string& text) {
+  std::size_t done = 0;
+  while (stdin_ >= 0 && done < text.size()) {
+    const ssize_t n = ::write(stdin_, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return stdin_ >= 0;
+}
+
+void Child::CloseStdin() {
+  if (stdin_ >= 0) {
+    ::close(stdin_);
+    stdin_ = -1;
+  }
 }
 
 bool Child::exited() {

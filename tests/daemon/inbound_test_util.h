@@ -21,11 +21,12 @@
 
 namespace confab::testing {
 
-// A child process (posix_spawn) with stdout and stderr appended to `log`.
+// A child process (posix_spawn) with stdout and stderr appended to `log`. Its stdin is /dev/null,
+// or with `stdin_pipe` a pipe the test writes to (WriteStdin).
 class Child {
  public:
   Child(const std::string& binary, const std::vector<std::string>& args,
-        const std::filesystem::path& log);
+        const std::filesystem::path& log, bool stdin_pipe = false);
   ~Child();  // SIGKILLs and reaps the child if it still runs
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
@@ -38,10 +39,15 @@ class Child {
   // SIGKILL and reap (a crash).
   void Kill();
   void Signal(int signal);
+  // With `stdin_pipe`: writes all of `text` (false when the child has closed its end; the caller
+  // ignores SIGPIPE), and closes the pipe (end of input).
+  bool WriteStdin(const std::string& text);
+  void CloseStdin();
 
  private:
   pid_t pid_ = -1;
   int pidfd_ = -1;
+  int stdin_ = -1;  // our end of the stdin pipe
   std::optional<int> exit_code_;
 };
 
