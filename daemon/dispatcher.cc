@@ -58,7 +58,10 @@ Dispatcher::State::State(const store::KvSource& kv, const store::CfHandles& cf_h
     };
   }
   for (const RouteOptions& route : options.routes) {
-    Lane lane{route, FlowControl(route.flow), {}, 0, 0, nullptr, nullptr};
+    Lane lane{route, FlowControl(route.flow), {}, 0, 0, nullptr, nullptr, nullptr};
+    lane.parts = &registry.GetCounter("confab_outbound_carrier_parts_total",
+                                      "submit_sm parts sent, per carrier (rate() = TPS)",
+                                      {{"carrier", route.name}});
     lane.window_in_use = &registry.GetGauge("confab_outbound_window_in_use",
                                             "Parts submitted and not yet answered, per carrier",
                                             {{"carrier", route.name}});

@@ -58,6 +58,7 @@ struct Lane {
   std::size_t parts_in_flight = 0;
   metrics::Gauge* window_in_use = nullptr;
   metrics::Counter* throttled = nullptr;
+  metrics::Counter* parts = nullptr;  // submitted: the carrier's TPS is its rate()
 };
 
 // What sessions and the committer report back to the worker.

@@ -115,6 +115,7 @@ void Dispatcher::State::Submit(Lane& lane, const std::shared_ptr<smpp::Session>&
   ++lane.parts_in_flight;
   lane.window_in_use->Set(static_cast<int64_t>(lane.parts_in_flight));
   submitted_parts.Add();
+  lane.parts->Add();
   {
     std::lock_guard lock(stats_mutex);
     ++stats.submitted_parts;
@@ -169,9 +170,11 @@ void Dispatcher::State::OnResponse(Event& event, SteadyTime now) {
       ++stats.throttled;
     }
   } else {
+    // Permanent: the message fails with the carrier's status, kept for the thread view.
+    const std::string_view name = smpp::CommandStatusName(event.status);
     Logger("outbound")
-        ->info("[{}] {} refused a message to {}: {}", lane.options.name, lane.options.name,
-               message->destination, smpp::CommandStatusName(event.status));
+        ->info("[{}] refused a message to {}: {}", lane.options.name, message->destination, name);
+    message->record.delivery_error = std::string(name.substr(0, 16));
     message->final_state = store::DeliveryState::kFailed;
   }
   if (retry) {

@@ -107,7 +107,8 @@ struct MessageRecord {
   uint32_t table_version = 0;
   // Outbound, from delivery receipts (daemon/receipts.h): parts of this message with a final
   // receipt so far, and the carrier's error from the receipt that decided a negative state
-  // (its "err:" text, at most 16 characters). Stored only when set.
+  // (its "err:" text) — or the ESME status name of a permanent submit refusal (the
+  // dispatcher); at most 16 characters. Stored only when set.
   uint8_t parts_final = 0;
   std::string delivery_error;
 

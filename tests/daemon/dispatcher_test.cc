@@ -267,6 +267,7 @@ TEST_F(DispatcherTest, PermanentErrorFailsWithoutResending) {
   EXPECT_THAT(WaitRecorded(1), ElementsAre(std::pair(1u, store::DeliveryState::kFailed)));
   EXPECT_THAT(smsc_->received(), SizeIs(1));
   EXPECT_EQ(Stored(15551230001, 1)->delivery, store::DeliveryState::kFailed);
+  EXPECT_EQ(Stored(15551230001, 1)->delivery_error, "ESME_RINVDSTADR");
 }
 
 TEST_F(DispatcherTest, NoResponseWithResendPolicyNoneIsUnknownAndNotResent) {
