@@ -347,6 +347,19 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
   parts->outbound_committer =
       std::make_unique<store::GroupCommitter>(parts->store->db(), outbound_commit);
   outbound::DispatcherOptions dispatcher_options = DispatcherOptionsFrom(cfg);
+  for (const config::NumberConfig& number : cfg.numbers) {
+    absl::StatusOr<uint64_t> id = store::NumberId(number.number);
+    if (!id.ok()) {
+      continue;
+    }
+    for (const std::string& carrier : number.carriers) {
+      for (std::size_t route = 0; route < cfg.carriers.size(); ++route) {
+        if (cfg.carriers[route].name == carrier) {
+          dispatcher_options.brand_routes[*id].push_back(static_cast<uint32_t>(route));
+        }
+      }
+    }
+  }
   if (parts->shortener) {
     // Brand numbers with link_shortening on, by NumberId (a reload needs a restart here).
     auto shortening = std::make_shared<absl::flat_hash_set<uint64_t>>();

@@ -315,25 +315,32 @@ std::shared_ptr<Outgoing> Dispatcher::State::Prepare(const store::OutboxKey& key
     }
     message->record.text = *std::move(shortened);
   }
-  const Lane& lane = lanes[message->route];
+  if (!Segment(*message)) {
+    message->final_state = store::DeliveryState::kFailed;
+  }
+  return message;
+}
+
+bool Dispatcher::State::Segment(Outgoing& message) {
+  const Lane& lane = lanes[message.route];
   absl::StatusOr<smpp::SegmentedMessage> segmented =
-      smpp::SegmentText(message->record.text, lane.options.segment,
+      smpp::SegmentText(message.record.text, lane.options.segment,
                         [this] { return static_cast<uint16_t>(rng() & 0xFFFF); });
   if (!segmented.ok()) {
     Logger("outbound")
         ->warn("cannot encode an outbound message: {}", segmented.status().ToString());
-    message->final_state = store::DeliveryState::kFailed;
-    return message;
+    return false;
   }
-  message->data_coding = segmented->data_coding;
-  message->record.segments =
+  message.data_coding = segmented->data_coding;
+  message.record.segments =
       static_cast<uint8_t>(std::min<std::size_t>(segmented->parts.size(), 255));
+  message.parts.clear();
   for (smpp::MessagePart& part : segmented->parts) {
     PartState state;
     state.part = std::move(part);
-    message->parts.push_back(std::move(state));
+    message.parts.push_back(std::move(state));
   }
-  return message;
+  return true;
 }
 
 }  // namespace confab::outbound

@@ -31,6 +31,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -85,6 +86,9 @@ struct DispatcherOptions {
   // Applied before encoding, so the segment count is that of the shortened text. Null: none.
   Shorten shorten;
   QuietHoursGate quiet_hours;  // null: no quiet hours
+  // Each brand number's carriers in order of preference ([[number]].carriers), by NumberId.
+  // When a message's carrier has no bound session, it goes to the next one that has.
+  std::map<uint64_t, std::vector<uint32_t>> brand_routes;
 };
 
 // The bound sessions that can carry MTs for a route, now (CarrierBinds::Transmitters).

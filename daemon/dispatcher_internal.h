@@ -83,6 +83,12 @@ struct Dispatcher::State {
   // Reads due outbox items into the lanes (bounded by max_messages_in_flight).
   void Fill(uint64_t now_ms);
   std::shared_ptr<Outgoing> Prepare(const store::OutboxKey& key, store::OutboxItem item);
+  // Encodes and cuts the message for its lane's carrier; false when it cannot be.
+  bool Segment(Outgoing& message);
+  // A lane without a bound session hands the messages it has not started to the next carrier
+  // of their brand number's route that has one.
+  void FailOver(std::size_t route,
+                std::vector<std::vector<std::shared_ptr<smpp::Session>>>& sessions);
   // Prepares an item and puts it in flight (its recipient becomes busy).
   void Launch(const store::OutboxKey& key, store::OutboxItem item, std::string key_bytes,
               std::string recipient);

@@ -2,6 +2,7 @@
 // carriers' answers, and recording each message's outcome in one batch.
 
 #include <array>
+#include <optional>
 #include <utility>
 
 #include "daemon/dispatcher_internal.h"
@@ -27,17 +28,61 @@ void PutBigEndian16(std::array<uint8_t, 2>& out, uint16_t value) {
 
 }  // namespace
 
+void Dispatcher::State::FailOver(
+    std::size_t route, std::vector<std::vector<std::shared_ptr<smpp::Session>>>& sessions) {
+  Lane& lane = lanes[route];
+  for (auto it = lane.ready.begin(); it != lane.ready.end();) {
+    const std::shared_ptr<Outgoing>& message = *it;
+    bool started = message->parts_in_flight > 0;
+    for (const PartState& part : message->parts) {
+      started = started || part.accepted;
+    }
+    auto routes = options.brand_routes.find(message->key.message.thread.brand);
+    std::optional<uint32_t> next;
+    if (!started && routes != options.brand_routes.end()) {
+      for (uint32_t candidate : routes->second) {
+        if (candidate != route && candidate < lanes.size() && !sessions[candidate].empty()) {
+          next = candidate;
+          break;
+        }
+      }
+    }
+    if (!next) {
+      ++it;  // waits for a bind of its own carrier
+      continue;
+    }
+    message->route = *next;
+    if (!Segment(*message)) {  // the other carrier may want other encoding options
+      message->final_state = store::DeliveryState::kFailed;
+      Settle(message);
+    } else {
+      lanes[*next].ready.push_back(message);
+    }
+    it = lane.ready.erase(it);
+  }
+}
+
 SteadyTime Dispatcher::State::Pump(SteadyTime now) {
   SteadyTime next = now + options.poll_interval;
+  std::vector<std::vector<std::shared_ptr<smpp::Session>>> bound(lanes.size());
+  for (std::size_t route = 0; route < lanes.size(); ++route) {
+    if (!lanes[route].ready.empty() || !options.brand_routes.empty()) {
+      bound[route] = transmitters(static_cast<uint32_t>(route));
+    }
+  }
+  for (std::size_t route = 0; route < lanes.size(); ++route) {
+    if (bound[route].empty() && !lanes[route].ready.empty()) {
+      FailOver(route, bound);
+    }
+  }
   for (std::size_t route = 0; route < lanes.size(); ++route) {
     Lane& lane = lanes[route];
     if (lane.ready.empty()) {
       continue;
     }
-    const std::vector<std::shared_ptr<smpp::Session>> sessions =
-        transmitters(static_cast<uint32_t>(route));
+    const std::vector<std::shared_ptr<smpp::Session>>& sessions = bound[route];
     if (sessions.empty()) {
-      continue;  // no bind up: the work waits (the poll looks again)
+      continue;  // no bind up, and no other carrier for it: the work waits (the poll looks again)
     }
     const std::size_t capacity = lane.options.window * sessions.size();
     bool blocked = false;

@@ -131,6 +131,13 @@ class DispatcherTest : public ::testing::Test {
     route.name = "sim";
     route.resend = resend;
     route.window = 8;
+    if (failover_) {
+      // Route 0 is a carrier whose bind is down; the brand number's second carrier is up.
+      RouteOptions down = route;
+      down.name = "down";
+      options.routes.push_back(down);
+      options.brand_routes[kBrand] = {0, 1};
+    }
     options.routes.push_back(route);
     options.retry_base = std::chrono::milliseconds(10);
     options.retry_cap = std::chrono::milliseconds(50);
@@ -140,8 +147,11 @@ class DispatcherTest : public ::testing::Test {
     options.clock = [] { return uint64_t{5'000}; };
     dispatcher_ = std::make_unique<Dispatcher>(
         store_, store_.handles(), committer_,
-        [this](uint32_t) {
+        [this](uint32_t lane) {
           std::vector<std::shared_ptr<smpp::Session>> sessions;
+          if (failover_ && lane == 0) {
+            return sessions;
+          }
           if (auto session = client_->transmitter(); session && bind_up_.load()) {
             sessions.push_back(session);
           }
@@ -209,6 +219,7 @@ class DispatcherTest : public ::testing::Test {
   std::atomic<bool> bind_up_{true};  // false: the dispatcher sees no bound session
   Shorten shorten_;
   QuietHoursGate quiet_hours_;
+  bool failover_ = false;
   std::mutex mutex_;
   std::condition_variable cv_;
   std::vector<std::pair<uint32_t, store::DeliveryState>> recorded_;
@@ -352,6 +363,17 @@ TEST_F(DispatcherTest, QuietHoursDeferAgentRepliesButNeverKeywordReplies) {
   ASSERT_THAT(*outbox, SizeIs(1));
   EXPECT_EQ((*outbox)[0].first.due_ms, 5'000u + 3'600'000u);
   EXPECT_EQ((*outbox)[0].first.message.thread.profile, 15551230001u);
+}
+
+TEST_F(DispatcherTest, MessagesOfACarrierWithoutABindGoToTheBrandsNextCarrier) {
+  failover_ = true;
+  Queue(15551230001, 1, store::MessageKind::kAutoResponse, "hello");  // routed to carrier 0
+  StartDispatcher();
+  EXPECT_THAT(WaitRecorded(1), ElementsAre(std::pair(1u, store::DeliveryState::kSubmitted)));
+  EXPECT_THAT(smsc_->received(), SizeIs(1));
+  auto ref = store::StoreReader(store_).FindCarrierRef(1, "id-1");  // recorded under carrier 1
+  ASSERT_TRUE(ref.ok());
+  EXPECT_TRUE(ref->has_value());
 }
 
 TEST_F(DispatcherTest, WorkWaitsForABindAndSurvivesARestart) {
