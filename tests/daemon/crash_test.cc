@@ -240,29 +240,12 @@ void CheckStoreMatchesJournal(const std::vector<JournalEntry>& journal,
   }
 }
 
-class CrashTest : public ::testing::Test {
+class CrashTest : public DirTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("crash_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!HasFailure()) {
-      std::filesystem::remove_all(dir_);
-    } else {
-      std::cerr << "kept for inspection: " << dir_ << '\n';
-    }
-  }
-
   std::string Logs() const {
     return "\n--- confabd (last run) ---\n" + Tail(dir_ / "confabd.log") +
            "\n--- confab-sim ---\n" + Tail(dir_ / "sim.log");
   }
-
-  std::filesystem::path dir_;
 };
 
 TEST_F(CrashTest, EveryAcknowledgedMoIsStoredExactlyOnceThroughRepeatedSigkills) {

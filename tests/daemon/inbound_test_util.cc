@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -312,6 +313,23 @@ std::vector<StoredReply> Replies(const StoreContents& contents, std::string& err
     add(m.key, m.record, true);
   }
   return replies;
+}
+
+void DirTest::SetUp() {
+  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  dir_ = std::filesystem::path(::testing::TempDir()) /
+         (std::string(test->test_suite_name()) + "_" + std::to_string(::getpid()) + "_" +
+          test->name());
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+}
+
+void DirTest::TearDown() {
+  if (!HasFailure()) {
+    std::filesystem::remove_all(dir_);
+  } else {
+    std::cerr << "kept for inspection: " << dir_ << '\n';
+  }
 }
 
 }  // namespace confab::testing

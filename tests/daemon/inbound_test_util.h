@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "gtest/gtest.h"
 #include "store/records.h"
 #include "store/schema.h"
 
@@ -73,6 +74,16 @@ inline constexpr char kHelpReply[] =
 inline constexpr char kAutoReply[] =
     "Example Co: Thanks for your message. We will reply as soon as we can. For help, write to "
     "support@example.com.";
+
+// A test with its own empty directory `dir_` under the test temp dir, named by suite and test;
+// removed when the test passed, kept (and named on stderr) when it failed.
+class DirTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  std::filesystem::path dir_;
+};
 
 // Writes `dir`/confab.toml: log level info (children log to files), state in `dir`/state, admin on
 // port 0, links off, one carrier "sim" (connect to 127.0.0.1:`carrier_port`, quick reconnects),

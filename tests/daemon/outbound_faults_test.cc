@@ -62,22 +62,11 @@ std::size_t Count(const std::string& text, const std::string& needle) {
   return n;
 }
 
-class OutboundFaultsTest : public ::testing::Test {
+class OutboundFaultsTest : public DirTest {
  protected:
   void SetUp() override {
+    DirTest::SetUp();
     ::signal(SIGPIPE, SIG_IGN);  // a sim that died must fail the test, not kill it
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("outbound_faults_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!HasFailure()) {
-      std::filesystem::remove_all(dir_);
-    } else {
-      std::cerr << "kept for inspection: " << dir_ << '\n';
-    }
   }
 
   std::string Logs() const {
@@ -186,7 +175,6 @@ class OutboundFaultsTest : public ::testing::Test {
     return replies[0].message.delivery;
   }
 
-  std::filesystem::path dir_;
   std::unique_ptr<Child> sim_;
   std::unique_ptr<Child> daemon_;
   int admin_port_ = 0;

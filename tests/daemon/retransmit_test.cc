@@ -94,23 +94,9 @@ std::string StatusText(const Result& r) {
          fmt::format("{:X}", static_cast<uint32_t>(r.response.status())) + ")";
 }
 
-class RetransmitTest : public ::testing::Test {
+class RetransmitTest : public DirTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("retransmit_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!HasFailure()) {
-      std::filesystem::remove_all(dir_);
-    }
-  }
   std::string Log() const { return "\n--- confabd ---\n" + Tail(dir_ / "confabd.log"); }
-
-  std::filesystem::path dir_;
 };
 
 constexpr char kHelpFrom[] = "15552000001";
