@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "base/clock.h"
 #include "daemon/dispatcher_internal.h"
 #include "daemon/logging.h"
 #include "store/schema.h"
@@ -51,11 +52,7 @@ Dispatcher::State::State(const store::KvSource& kv, const store::CfHandles& cf_h
       rtt_seconds(registry.GetHistogram("confab_outbound_submit_rtt_seconds",
                                         "submit_sm → submit_sm_resp", metrics::LatencyBuckets())) {
   if (!options.clock) {
-    options.clock = [] {
-      return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                       std::chrono::system_clock::now().time_since_epoch())
-                                       .count());
-    };
+    options.clock = UnixMillisNow;
   }
   for (const RouteOptions& route : options.routes) {
     Lane lane{route, FlowControl(route.flow), {}, 0, 0, nullptr, nullptr, nullptr};

@@ -6,6 +6,7 @@
 
 #include <utility>
 
+#include "base/clock.h"
 #include "base/status_macros.h"
 #include "daemon/esme_status.h"
 #include "daemon/logging.h"
@@ -25,11 +26,7 @@ Pipeline::Pipeline(const store::KvSource& source, const store::CfHandles& handle
       metrics_(metrics),
       brands_(std::move(brands)) {
   if (!options_.clock) {
-    options_.clock = [] {
-      return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                       std::chrono::system_clock::now().time_since_epoch())
-                                       .count());
-    };
+    options_.clock = UnixMillisNow;
   }
   decider_ = std::make_unique<Decider>(source_, handles_, classifier_, options_, metrics_);
 }
