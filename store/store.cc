@@ -138,6 +138,18 @@ absl::StatusOr<std::optional<std::string>> Store::Get(Cf cf, std::string_view ke
   return value;
 }
 
+std::string PrefixSuccessor(std::string_view prefix) {
+  std::string successor(prefix);
+  while (!successor.empty()) {
+    if (static_cast<unsigned char>(successor.back()) != 0xFF) {
+      successor.back() = static_cast<char>(static_cast<unsigned char>(successor.back()) + 1);
+      return successor;
+    }
+    successor.pop_back();  // …FF has no successor of its length: bound by the shorter prefix
+  }
+  return successor;
+}
+
 absl::Status Store::Scan(
     Cf cf, std::string_view prefix, std::string_view start,
     absl::FunctionRef<bool(std::string_view key, std::string_view value)> visit) const {
@@ -146,6 +158,15 @@ absl::Status Store::Scan(
   }
   rocksdb::ReadOptions read;
   read.fill_cache = true;
+  // The iterator stops at the prefix's end by itself: without a bound, a scan that finds
+  // nothing (the parts of a new long message, looked up for every part) walks every deleted
+  // entry after its seek point before reaching a live key, and families whose records are
+  // deleted as fast as they are written (parts, outbox) are mostly such entries.
+  const std::string upper = PrefixSuccessor(prefix);
+  rocksdb::Slice upper_slice(upper);
+  if (!upper.empty()) {
+    read.iterate_upper_bound = &upper_slice;
+  }
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(read, handles_[static_cast<std::size_t>(cf)]));
   const std::string_view from = start < prefix ? prefix : start;

@@ -33,6 +33,10 @@ struct StoreOptions {
   int max_open_files = 512;
 };
 
+// The smallest key after every key that starts with `prefix` (an iterator's upper bound); ""
+// when there is none (an empty prefix, or one of 0xFF bytes only).
+std::string PrefixSuccessor(std::string_view prefix);
+
 class Store final : public KvSource {
  public:
   // Opens (creating if needed) the store at options.path. Errors:

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "rocksdb/db.h"
 
@@ -84,6 +85,48 @@ TEST_F(StoreTest, FlushAfterCloseIsAnError) {
   ASSERT_TRUE((*store)->Flush().ok());
   ASSERT_TRUE((*store)->Close().ok());
   EXPECT_TRUE(absl::IsFailedPrecondition((*store)->Flush()));
+}
+
+TEST(PrefixSuccessorTest, IsTheSmallestKeyAfterThePrefixRange) {
+  EXPECT_EQ(PrefixSuccessor("ab"), "ac");
+  const std::string ff(1, '\xff');
+  EXPECT_EQ(PrefixSuccessor("a" + ff), "b");
+  EXPECT_EQ(PrefixSuccessor("\x01" + ff + ff), "\x02");
+  EXPECT_EQ(PrefixSuccessor(ff + ff), "");
+  EXPECT_EQ(PrefixSuccessor(""), "");
+}
+
+TEST_F(StoreTest, ScanSeesOnlyItsPrefixAmongDeletedAndNeighbouringKeys) {
+  auto store = Store::Open(Options());
+  ASSERT_TRUE(store.ok()) << store.status();
+  rocksdb::DB* db = (*store)->db();
+  rocksdb::ColumnFamilyHandle* parts = (*store)->handles()[static_cast<std::size_t>(Cf::kParts)];
+  const rocksdb::WriteOptions write;
+  const std::string ff(1, '\xff');
+  const std::string prefix = "a" + ff;
+  // Live keys before, inside (one at the prefix's 0xFF edge) and after the prefix; many deleted
+  // keys inside it.
+  for (const std::string& key : {"a" + std::string(1, '\xfe') + "1", prefix + "1", prefix + ff,
+                                 std::string("b1"), std::string("a1")}) {
+    ASSERT_TRUE(db->Put(write, parts, key, "v").ok());
+  }
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(db->Put(write, parts, prefix + std::to_string(100 + i), "v").ok());
+    ASSERT_TRUE(db->Delete(write, parts, prefix + std::to_string(100 + i)).ok());
+  }
+  std::vector<std::string> seen;
+  auto visit = [&seen](std::string_view key, std::string_view) {
+    seen.emplace_back(key);
+    return true;
+  };
+  ASSERT_TRUE((*store)->Scan(Cf::kParts, prefix, "", visit).ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{prefix + "1", prefix + ff}));
+  seen.clear();
+  ASSERT_TRUE((*store)->Scan(Cf::kParts, "a", prefix, visit).ok());  // from a start key
+  EXPECT_EQ(seen, (std::vector<std::string>{prefix + "1", prefix + ff}));
+  seen.clear();
+  ASSERT_TRUE((*store)->Scan(Cf::kParts, "", "", visit).ok());
+  EXPECT_EQ(seen.size(), 5u);  // no prefix: everything
 }
 
 }  // namespace
