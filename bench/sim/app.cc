@@ -21,7 +21,7 @@ namespace {
 
 const std::vector<std::string> kBooleans = {"receipts",   "refuse-second-bind", "duplicate-mo",
                                             "quiet",      "wrong-optout-reply", "help",
-                                            "retransmit", "distinct-texts"};
+                                            "retransmit", "distinct-texts",     "match-by-text"};
 const std::vector<std::string> kKnown = {"listen",
                                          "connect",
                                          "system-id",
@@ -192,6 +192,7 @@ int RunLoad(const Flags& flags, CarrierOptions carrier_options, std::ostream& ou
   o.count = count;
   o.retransmit = flags.Has("retransmit");
   o.mix.distinct_per_sender = flags.Has("distinct-texts");
+  o.match_by_text = flags.Has("match-by-text");
   o.retry_delay = retry_delay;
   std::ofstream journal;
   if (flags.Has("journal")) {

@@ -23,18 +23,36 @@ uint64_t Nanos(SteadyClock::duration d) {
 
 }  // namespace
 
-const std::string& LoadRunner::Expected(MoCategory category) const {
+const std::string& ExpectedReply(const LoadOptions& options, MoCategory category) {
   static const std::string kNone;
   switch (category) {
     case MoCategory::kOptOut:
-      return options_.expect_optout;
+      return options.expect_optout;
     case MoCategory::kHelp:
-      return options_.expect_help;
+      return options.expect_help;
     case MoCategory::kOptIn:
-      return options_.expect_optin;
+      return options.expect_optin;
     default:
       return kNone;
   }
+}
+
+std::optional<std::size_t> MatchReplyByText(const std::vector<MoCategory>& waiting,
+                                            std::string_view text, const LoadOptions& options) {
+  auto contains = [text](const std::string& expected) {
+    return !expected.empty() && text.find(expected) != std::string_view::npos;
+  };
+  for (std::size_t i = 0; i < waiting.size(); ++i) {
+    if (contains(ExpectedReply(options, waiting[i]))) {
+      return i;
+    }
+  }
+  for (MoCategory category : {MoCategory::kOptOut, MoCategory::kHelp, MoCategory::kOptIn}) {
+    if (contains(ExpectedReply(options, category))) {
+      return waiting.empty() ? std::nullopt : std::optional<std::size_t>(0);
+    }
+  }
+  return std::nullopt;
 }
 
 void LoadRunner::OnMt(const MtMessage& mt) {
@@ -45,14 +63,27 @@ void LoadRunner::OnMt(const MtMessage& mt) {
     ++report_.replies_unmatched;
     return;
   }
-  const Pending pending = it->second.front();
-  it->second.pop_front();
+  std::size_t index = 0;
+  if (options_.match_by_text) {
+    std::vector<MoCategory> categories;
+    for (const Pending& p : it->second) {
+      categories.push_back(p.category);
+    }
+    std::optional<std::size_t> match = MatchReplyByText(categories, mt.text, options_);
+    if (!match) {
+      ++report_.replies_unmatched;
+      return;
+    }
+    index = *match;
+  }
+  const Pending pending = it->second[index];
+  it->second.erase(it->second.begin() + static_cast<std::ptrdiff_t>(index));
   if (it->second.empty()) {
     waiting_.erase(it);
   }
   --waiting_count_;
   report_.reply_latency_ns.Record(Nanos(mt.received_at - pending.sent_at));
-  const std::string& expected = Expected(pending.category);
+  const std::string& expected = ExpectedReply(options_, pending.category);
   if (expected.empty() || mt.text.find(expected) != std::string::npos) {
     ++report_.replies_right;
   } else {

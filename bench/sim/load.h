@@ -22,9 +22,12 @@
 #include <iosfwd>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "bench/sim/carrier.h"
 #include "bench/sim/histogram.h"
@@ -44,6 +47,10 @@ struct LoadOptions {
   std::string expect_optout = "unsubscribed";
   std::string expect_help = "Help";
   std::string expect_optin = "subscribed";
+  // Replies need not come in MO order (a gateway answering from several threads, e.g. Kannel):
+  // a reply answers the oldest waiting keyword MO whose expected substring it contains; one
+  // containing no category's substring (an auto-response) is unmatched rather than wrong.
+  bool match_by_text = false;
   std::ostream* progress = nullptr;  // a line per second; null = quiet
   // Carrier-style retransmission (reliable_mo.h): an MO is sent until every part is acked
   // ESME_ROK (or a permanent error); the run ends when all `count` MOs are done or
@@ -77,6 +84,16 @@ struct LoadReport {
   Histogram reply_latency_ns;
 };
 
+// The substring a reply to `category` must contain under `options` (empty: not checked).
+const std::string& ExpectedReply(const LoadOptions& options, MoCategory category);
+
+// With match_by_text: which of the keyword MOs waiting for a reply from one number (`waiting`,
+// oldest first) a reply with `text` answers. The oldest whose expected substring is in `text`;
+// else, when `text` has no category's substring, none (an auto-response: unmatched); else the
+// oldest (and the reply is wrong).
+std::optional<std::size_t> MatchReplyByText(const std::vector<MoCategory>& waiting,
+                                            std::string_view text, const LoadOptions& options);
+
 class LoadRunner {
  public:
   explicit LoadRunner(LoadOptions options) : options_(std::move(options)) {}
@@ -96,7 +113,6 @@ class LoadRunner {
                  int parts, uint32_t parts_retransmitted);
   void CountFailure(std::error_code error, smpp::CommandStatus status);
   void Progress(SteadyClock::time_point start);
-  const std::string& Expected(MoCategory category) const;
 
   LoadOptions options_;
   std::mutex mutex_;

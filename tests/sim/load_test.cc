@@ -63,6 +63,51 @@ TEST(LoadTest, AWrongReplyTextIsDetected) {
   EXPECT_EQ(r.replies_wrong + r.replies_right, r.replies_expected);
 }
 
+// --match-by-text: replies that come out of MO order (a multi-threaded gateway) still match.
+TEST(MatchReplyByTextTest, AReplyAnswersTheOldestMoWhoseTextItCarries) {
+  LoadOptions o;
+  o.expect_optout = "You are unsubscribed";
+  o.expect_help = "For help, email";
+  o.expect_optin = "You are subscribed";
+  const std::vector<MoCategory> waiting = {MoCategory::kOptOut, MoCategory::kHelp,
+                                           MoCategory::kHelp};
+  EXPECT_EQ(MatchReplyByText(waiting, "Co: For help, email a@b.c", o), 1u);
+  EXPECT_EQ(MatchReplyByText(waiting, "Co: You are unsubscribed.", o), 0u);
+}
+
+TEST(MatchReplyByTextTest, AnAutoResponseIsUnmatchedNotWrong) {
+  LoadOptions o;
+  o.expect_optout = "You are unsubscribed";
+  o.expect_help = "For help, email";
+  o.expect_optin = "You are subscribed";
+  EXPECT_EQ(MatchReplyByText({MoCategory::kOptOut}, "Co: Thanks for your message.", o),
+            std::nullopt);
+  EXPECT_EQ(MatchReplyByText({}, "Co: You are subscribed to X.", o), std::nullopt);
+}
+
+TEST(MatchReplyByTextTest, AnotherKeywordsReplyIsTakenByTheOldestAndCountsAsWrong) {
+  LoadOptions o;
+  o.expect_optout = "You are unsubscribed";
+  o.expect_help = "For help, email";
+  o.expect_optin = "You are subscribed";
+  // STOP answered with the help text: matched to the STOP, whose check then fails.
+  EXPECT_EQ(MatchReplyByText({MoCategory::kOptOut, MoCategory::kOptIn}, "For help, email x", o),
+            0u);
+}
+
+TEST(LoadTest, MatchByTextStillCatchesAWrongReply) {
+  LoadOptions load = SmallLoad();
+  load.match_by_text = true;
+  load.expect_optin = "You are subscribed";  // distinct from the opt-out reply's substring
+  EchoDaemonOptions echo;
+  echo.wrong_optout_reply = true;  // STOP answered with the help text
+  LoadReport r = RunAgainstEcho(load, echo);
+  ASSERT_TRUE(r.bound);
+  EXPECT_EQ(r.mo_lost, 0u);
+  EXPECT_GT(r.replies_wrong, 0u);
+  EXPECT_GT(r.replies_right, 0u);
+}
+
 // A stand-in that refuses every MO with ESME_RMSGQFUL and never replies.
 class RefusingDaemon : public smpp::SessionHandler {
  public:
