@@ -149,9 +149,9 @@ void BM_Outbound(benchmark::State& state) {
     Dispatcher dispatcher(
         **store, (*store)->handles(), committer,
         [&](uint32_t) {
-          std::vector<std::shared_ptr<smpp::Session>> sessions;
+          std::vector<BoundTransmitter> sessions;
           if (auto session = client->transmitter()) {
-            sessions.push_back(session);
+            sessions.emplace_back(session);
           }
           return sessions;
         },

@@ -2,14 +2,15 @@
 //
 //   shortener_bench                          Google Benchmark: detection, shortening, preview,
 //                                            redirect handler (no network)
-//   shortener_bench --serve PORT [THREADS] [memory|rocksdb]
+//   shortener_bench --serve PORT [THREADS] [memory|rocksdb|rocksdb-nocache]
 //                                            serves GET /Bench123 -> 302 on 127.0.0.1:PORT with
 //                                            the daemon's listener and handler, until SIGINT
 //                                            (for: wrk -t1 -c50 -d10s --latency
 //                                             http://127.0.0.1:PORT/Bench123); the link store is
 //                                            InMemoryLinkStore (default) or the daemon's
 //                                            RocksDbLinkStore over a Store in a fresh /tmp dir
-//                                            (fsync durability, deleted on exit)
+//                                            (fsync durability, deleted on exit), with its link
+//                                            cache or (rocksdb-nocache) without
 
 #include <benchmark/benchmark.h>
 #include <unistd.h>
@@ -45,7 +46,7 @@ class NoopLinkStore : public LinkStore {
   absl::StatusOr<std::optional<LinkRecord>> Get(std::string_view) const override {
     return std::optional<LinkRecord>();
   }
-  absl::Status RecordClick(std::string_view, const LinkClick&) override { return absl::OkStatus(); }
+  absl::Status RecordClick(std::string_view, LinkClick) override { return absl::OkStatus(); }
 };
 
 LinkStore* WithBenchLink(LinkStore& store) {
@@ -61,7 +62,7 @@ LinkStore* WithBenchLink(LinkStore& store) {
 // A Store in a fresh directory under /tmp, removed with it; fsync durability as the default.
 class BenchStore {
  public:
-  BenchStore()
+  explicit BenchStore(std::size_t link_cache_bytes = RocksDbLinkStoreOptions().link_cache_bytes)
       : dir_(std::filesystem::temp_directory_path() /
              ("confab_shortener_bench_" + std::to_string(::getpid()))) {
     std::filesystem::remove_all(dir_);
@@ -73,7 +74,9 @@ class BenchStore {
       std::abort();
     }
     store_ = *std::move(opened);
-    links_ = std::make_unique<RocksDbLinkStore>(store_.get());
+    RocksDbLinkStoreOptions links = RocksDbLinkStoreOptions::For(*store_);
+    links.link_cache_bytes = link_cache_bytes;
+    links_ = std::make_unique<RocksDbLinkStore>(store_.get(), links);
   }
   ~BenchStore() {
     links_.reset();
@@ -176,8 +179,8 @@ void BM_RedirectHandler(benchmark::State& state) {
 }
 BENCHMARK(BM_RedirectHandler);
 
-// The same over the daemon's store: GetLink (block cache / memtable), the click's existence
-// check, and queueing the click to the click committer (no wait).
+// The same over the daemon's store: the link from the store's link cache (a RocksDB GetLink
+// only for the first request), and the click appended to the store's click queue (no wait).
 void BM_RedirectHandlerRocksDb(benchmark::State& state) {
   BenchStore bench;
   RedirectService service(WithBenchLink(bench.links()),
@@ -193,10 +196,31 @@ void BM_RedirectHandlerRocksDb(benchmark::State& state) {
     benchmark::DoNotOptimize(response.status);
   }
   bench.links().Stop();
-  state.counters["clicks_lost"] = static_cast<double>(bench.links().click_stats().failed_batches +
-                                                      bench.links().click_stats().refused_batches);
+  const ClickQueueStats stats = bench.links().click_stats();
+  state.counters["clicks_lost"] = static_cast<double>(stats.refused + stats.lost);
 }
 BENCHMARK(BM_RedirectHandlerRocksDb);
+
+// The same with the link cache off: every request reads the link from RocksDB (memtable here).
+void BM_RedirectHandlerRocksDbNoCache(benchmark::State& state) {
+  BenchStore bench(/*link_cache_bytes=*/0);
+  RedirectService service(WithBenchLink(bench.links()),
+                          BotDetector(config::LinksConfig::DefaultBotUserAgents()));
+  HttpRequest request;
+  request.method = "GET";
+  request.target = "/Bench123";
+  request.headers = {{"User-Agent",
+                      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+                      "Mobile/15E148"}};
+  for (auto _ : state) {
+    HttpResponse response = service.Handle(request);
+    benchmark::DoNotOptimize(response.status);
+  }
+  bench.links().Stop();
+  const ClickQueueStats stats = bench.links().click_stats();
+  state.counters["clicks_lost"] = static_cast<double>(stats.refused + stats.lost);
+}
+BENCHMARK(BM_RedirectHandlerRocksDbNoCache);
 
 // A link insert as the send path does it: claim, write, wait for the fsynced group commit.
 void BM_InsertRocksDbFsync(benchmark::State& state) {
@@ -213,9 +237,12 @@ void BM_InsertRocksDbFsync(benchmark::State& state) {
 BENCHMARK(BM_InsertRocksDbFsync)->UseRealTime();
 
 // The wrk target: the daemon's listener (AdminServer) with the redirect service.
-int Serve(uint16_t port, unsigned threads, bool rocksdb) {
+int Serve(uint16_t port, unsigned threads, bool rocksdb, bool link_cache) {
   InMemoryLinkStore memory;
-  std::unique_ptr<BenchStore> durable = rocksdb ? std::make_unique<BenchStore>() : nullptr;
+  std::unique_ptr<BenchStore> durable = !rocksdb ? nullptr
+                                        : link_cache
+                                            ? std::make_unique<BenchStore>()
+                                            : std::make_unique<BenchStore>(/*link_cache_bytes=*/0);
   LinkStore& store = rocksdb ? static_cast<LinkStore&>(durable->links()) : memory;
   RedirectService service(WithBenchLink(store),
                           BotDetector(config::LinksConfig::DefaultBotUserAgents()));
@@ -237,7 +264,10 @@ int Serve(uint16_t port, unsigned threads, bool rocksdb) {
     io.stop();
   });
   std::printf("serving http://127.0.0.1:%u/Bench123 on %u thread(s), %s store\n", (*server)->port(),
-              threads, rocksdb ? "rocksdb" : "in-memory");
+              threads,
+              !rocksdb     ? "in-memory"
+              : link_cache ? "rocksdb"
+                           : "rocksdb (no link cache)");
   std::fflush(stdout);
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) {
@@ -249,16 +279,18 @@ int Serve(uint16_t port, unsigned threads, bool rocksdb) {
   }
   if (rocksdb) {
     durable->links().Stop();  // writes the queued clicks
-    const store::GroupCommitStats stats = durable->links().click_stats();
+    const ClickQueueStats stats = durable->links().click_stats();
     const absl::StatusOr<store::ClickCounts> counts =
         store::StoreReader(durable->store()).GetClickCounts("Bench123");
     std::printf(
-        "clicks recorded: %llu humans, %llu bots (%llu click groups, largest %zu, %llu "
-        "refused)\n",
+        "clicks recorded: %llu humans, %llu bots (%llu queued, %llu batches, largest %zu, "
+        "%llu refused, %llu lost)\n",
         static_cast<unsigned long long>(counts.ok() ? counts->humans : 0),
         static_cast<unsigned long long>(counts.ok() ? counts->bots : 0),
-        static_cast<unsigned long long>(stats.groups), stats.largest_group,
-        static_cast<unsigned long long>(stats.refused_batches));
+        static_cast<unsigned long long>(stats.queued),
+        static_cast<unsigned long long>(stats.batches), stats.largest_batch,
+        static_cast<unsigned long long>(stats.refused),
+        static_cast<unsigned long long>(stats.lost));
   } else {
     std::printf("clicks recorded: %zu\n", memory.Clicks("Bench123").size());
   }
@@ -271,9 +303,10 @@ int Serve(uint16_t port, unsigned threads, bool rocksdb) {
 int main(int argc, char** argv) {
   if (argc >= 3 && std::string_view(argv[1]) == "--serve") {
     const unsigned threads = argc >= 4 ? static_cast<unsigned>(std::atoi(argv[3])) : 1;
-    const bool rocksdb = argc >= 5 && std::string_view(argv[4]) == "rocksdb";
+    const std::string_view kind = argc >= 5 ? std::string_view(argv[4]) : "memory";
+    const bool rocksdb = kind == "rocksdb" || kind == "rocksdb-nocache";
     return confab::Serve(static_cast<uint16_t>(std::atoi(argv[2])), threads < 1 ? 1 : threads,
-                         rocksdb);
+                         rocksdb, kind != "rocksdb-nocache");
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) {

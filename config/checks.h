@@ -40,6 +40,7 @@ class Checker {
 
 void CheckDaemonStoreAdmin(const Config& config, Checker& check);
 void CheckLinks(const Config& config, Checker& check);
+void CheckNotifications(const Config& config, Checker& check);
 void CheckCarriers(const Config& config, Checker& check);
 void CheckNumbers(const Config& config, Checker& check);
 

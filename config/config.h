@@ -143,6 +143,25 @@ struct LinksConfig {
   static std::vector<std::string> DefaultBotUserAgents();
 };
 
+// How new-message notifications are delivered (product §8). Whom a brand number notifies is
+// per number ([[number]].notifications); this is the daemon-wide transport.
+struct NotifierConfig {
+  std::string smtp_url;       // "smtp://host[:port]" or "smtps://…"; empty = no e-mail
+  std::string smtp_from;      // envelope and From: address; required with smtp_url
+  std::string smtp_username;  // empty = no SMTP AUTH
+  std::string smtp_password;
+  bool smtp_require_tls = false;  // smtp://: insist on STARTTLS (else used when offered)
+  // At most one notification per conversation per burst: after one, the conversation's further
+  // messages within this long notify nobody.
+  absl::Duration burst_window = absl::Minutes(5);
+  absl::Duration connect_timeout = absl::Seconds(5);
+  absl::Duration timeout = absl::Seconds(15);           // one delivery attempt, connect included
+  int retry_max_attempts = 5;                           // per delivery (webhook or e-mail)
+  absl::Duration retry_min_backoff = absl::Seconds(1);  // doubled after each failure
+  absl::Duration retry_max_backoff = absl::Minutes(5);
+  int queue_capacity = 10000;  // deliveries waiting; beyond it new ones are dropped (counted)
+};
+
 struct CarrierConfig {
   std::string name;  // unique; [A-Za-z0-9_.-], at most 32 characters
   CarrierMode mode = CarrierMode::kConnect;
@@ -166,6 +185,12 @@ struct CarrierConfig {
   absl::Duration reconnect_min_backoff = absl::Seconds(1);
   absl::Duration reconnect_max_backoff = absl::Seconds(60);
   absl::Duration unbind_grace = absl::Seconds(5);
+  // Retry budget of an MT part after transient errors (throttled, queue full, system error, no
+  // response under a resend policy, a bind lost under it): at most this many attempts, with
+  // full-jitter exponential backoff between retry_min_backoff and retry_max_backoff.
+  int retry_max_attempts = 8;
+  absl::Duration retry_min_backoff = absl::Milliseconds(500);
+  absl::Duration retry_max_backoff = absl::Seconds(60);
   bool gsm7_packed = false;
   LongMessages long_messages = LongMessages::kUdh8;
   ReceiptIdFormat receipt_id_format = ReceiptIdFormat::kAsIs;
@@ -264,6 +289,7 @@ struct Config {
   InboundConfig inbound;
   AdminConfig admin;
   LinksConfig links;
+  NotifierConfig notifications;         // [notifications]
   std::vector<CarrierConfig> carriers;  // [[carrier]]
   std::vector<NumberConfig> numbers;    // [[number]]
   SourceLines lines;                    // filled by LoadConfig; empty for a Config built in code

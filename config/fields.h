@@ -150,6 +150,22 @@ void VisitFields(V& v, C& c) {
   v.Field("bot_user_agents", c.bot_user_agents);
 }
 
+template <typename V, Is<NotifierConfig> C>
+void VisitFields(V& v, C& c) {
+  v.Field("smtp_url", c.smtp_url);
+  v.Field("smtp_from", c.smtp_from);
+  v.Field("smtp_username", c.smtp_username);
+  v.Field("smtp_password", c.smtp_password);
+  v.Field("smtp_require_tls", c.smtp_require_tls);
+  v.Field("burst_window", c.burst_window);
+  v.Field("connect_timeout", c.connect_timeout);
+  v.Field("timeout", c.timeout);
+  v.Field("retry_max_attempts", c.retry_max_attempts);
+  v.Field("retry_min_backoff", c.retry_min_backoff);
+  v.Field("retry_max_backoff", c.retry_max_backoff);
+  v.Field("queue_capacity", c.queue_capacity);
+}
+
 template <typename V, Is<CarrierConfig> C>
 void VisitFields(V& v, C& c) {
   v.Field("name", c.name);
@@ -171,6 +187,9 @@ void VisitFields(V& v, C& c) {
   v.Field("reconnect_min_backoff", c.reconnect_min_backoff);
   v.Field("reconnect_max_backoff", c.reconnect_max_backoff);
   v.Field("unbind_grace", c.unbind_grace);
+  v.Field("retry_max_attempts", c.retry_max_attempts);
+  v.Field("retry_min_backoff", c.retry_min_backoff);
+  v.Field("retry_max_backoff", c.retry_max_backoff);
   v.Field("gsm7_packed", c.gsm7_packed);
   v.Field("long_messages", c.long_messages);
   v.Field("receipt_id_format", c.receipt_id_format);
@@ -250,6 +269,7 @@ void VisitFields(V& v, C& c) {
   v.Table("inbound", c.inbound);
   v.Table("admin", c.admin);
   v.Table("links", c.links);
+  v.Table("notifications", c.notifications);
   v.TableArray("carrier", c.carriers);
   v.TableArray("number", c.numbers);
 }

@@ -145,10 +145,46 @@ void CheckLinks(const Config& config, Checker& check) {
   }
 }
 
+void CheckNotifications(const Config& config, Checker& check) {
+  const NotifierConfig& n = config.notifications;
+  std::string_view host = n.smtp_url;
+  for (std::string_view scheme : {"smtp://", "smtps://"}) {
+    if (host.starts_with(scheme)) {
+      host.remove_prefix(scheme.size());
+      break;
+    }
+  }
+  if (!n.smtp_url.empty() &&
+      (host.size() == n.smtp_url.size() || !IsHostAndPort(host.substr(0, host.find('/'))))) {
+    check.Error("notifications.smtp_url", "must be smtp://host[:port] or smtps://host[:port]");
+  }
+  if (!n.smtp_url.empty() && !IsEmailAddress(n.smtp_from)) {
+    check.Error(
+        "notifications.smtp_from",
+        absl::StrCat("must be an e-mail address while smtp_url is set (is \"", n.smtp_from, "\")"));
+  }
+  check.Range("notifications.burst_window", n.burst_window, absl::ZeroDuration(), absl::Hours(24));
+  check.Range("notifications.connect_timeout", n.connect_timeout, absl::Milliseconds(10),
+              absl::Minutes(10));
+  check.Range("notifications.timeout", n.timeout, absl::Milliseconds(10), absl::Minutes(10));
+  check.Range("notifications.retry_max_attempts", n.retry_max_attempts, 1, 100);
+  check.Range("notifications.retry_min_backoff", n.retry_min_backoff, absl::Milliseconds(1),
+              absl::Hours(1));
+  check.Range("notifications.retry_max_backoff", n.retry_max_backoff, absl::Milliseconds(1),
+              absl::Hours(24));
+  if (n.retry_max_backoff < n.retry_min_backoff) {
+    check.Error("notifications.retry_max_backoff",
+                absl::StrCat("must be at least retry_min_backoff (",
+                             absl::FormatDuration(n.retry_min_backoff), ")"));
+  }
+  check.Range("notifications.queue_capacity", n.queue_capacity, 1, 10000000);
+}
+
 std::vector<Issue> CollectValidationIssues(const Config& config) {
   Checker check;
   CheckDaemonStoreAdmin(config, check);
   CheckLinks(config, check);
+  CheckNotifications(config, check);
   CheckCarriers(config, check);
   CheckNumbers(config, check);
   return std::move(check.issues());

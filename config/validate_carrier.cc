@@ -48,6 +48,14 @@ void CheckTimers(const CarrierConfig& carrier, const std::string& key, Checker& 
                 absl::StrCat("must be at least reconnect_min_backoff (",
                              absl::FormatDuration(carrier.reconnect_min_backoff), ")"));
   }
+  check.Range(key + ".retry_max_attempts", carrier.retry_max_attempts, 1, 100);
+  check.Range(key + ".retry_min_backoff", carrier.retry_min_backoff, kMin, kHour);
+  check.Range(key + ".retry_max_backoff", carrier.retry_max_backoff, kMin, kHour);
+  if (carrier.retry_max_backoff < carrier.retry_min_backoff) {
+    check.Error(key + ".retry_max_backoff",
+                absl::StrCat("must be at least retry_min_backoff (",
+                             absl::FormatDuration(carrier.retry_min_backoff), ")"));
+  }
   // An idle but healthy session sends enquire_link; if that came later than the inactivity
   // timeout, healthy sessions would be dropped.
   if (carrier.inactivity_timeout <= carrier.enquire_link_interval) {

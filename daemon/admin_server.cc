@@ -10,6 +10,7 @@
 #include "boost/asio/as_tuple.hpp"
 #include "boost/asio/co_spawn.hpp"
 #include "boost/asio/detached.hpp"
+#include "boost/asio/dispatch.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/strand.hpp"
 #include "boost/asio/use_awaitable.hpp"
@@ -53,19 +54,22 @@ struct AdminServer::State : std::enable_shared_from_this<AdminServer::State> {
 
   asio::awaitable<void> Accept();
   asio::awaitable<void> Serve(beast::tcp_stream stream);
-  HttpResponse Answer(const http::request<http::string_body>& request) const;
+  // The router's answer: at once for a synchronous route, else once the handler responds
+  // (from any thread; the coroutine resumes on the connection's strand).
+  asio::awaitable<HttpResponse> Answer(http::request<http::string_body> request) const;
 };
 
 namespace {
 
-HttpRequest FromBeast(const http::request<http::string_body>& request) {
+HttpRequest FromBeast(http::request<http::string_body>&& request) {
   HttpRequest converted;
   converted.method = std::string(request.method_string());
   converted.target = std::string(request.target());
+  converted.headers.reserve(8);
   for (const auto& field : request) {
     converted.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
-  converted.body = request.body();
+  converted.body = std::move(request.body());
   return converted;
 }
 
@@ -106,8 +110,25 @@ HttpResponse ParseErrorResponse(const beast::error_code& ec) {
 
 }  // namespace
 
-HttpResponse AdminServer::State::Answer(const http::request<http::string_body>& request) const {
-  return router->Route(FromBeast(request));
+asio::awaitable<HttpResponse> AdminServer::State::Answer(
+    http::request<http::string_body> request) const {
+  HttpRequest converted = FromBeast(std::move(request));
+  const AsyncHttpHandler* async = nullptr;
+  if (std::optional<HttpResponse> answer = router->Answer(converted, &async)) {
+    co_return *std::move(answer);
+  }
+  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(HttpResponse)>(
+      [async, &converted](auto handler) {
+        (*async)(std::move(converted),
+                 [handler = std::move(handler)](HttpResponse response) mutable {
+                   auto handler_executor = asio::get_associated_executor(handler);
+                   asio::dispatch(handler_executor, [handler = std::move(handler),
+                                                     response = std::move(response)]() mutable {
+                     std::move(handler)(std::move(response));
+                   });
+                 });
+      },
+      asio::use_awaitable);
 }
 
 asio::awaitable<void> AdminServer::State::Serve(beast::tcp_stream stream) {
@@ -131,12 +152,20 @@ asio::awaitable<void> AdminServer::State::Serve(beast::tcp_stream stream) {
       break;  // closed, timed out, stopped or broken: nobody to answer
     }
     request_unread = static_cast<bool>(read_ec);
-    const auto& request = parser.get();
-    HttpResponse answer = read_ec ? ParseErrorResponse(read_ec) : Answer(request);
+    const bool wants_keep_alive = parser.get().keep_alive();
+    const bool head = !read_ec && parser.get().method() == http::verb::head;
+    const unsigned version = read_ec ? 11 : parser.get().version();
+    // Not a conditional expression: g++ 12 destroys the temporaries of a co_await inside ?:
+    // twice.
+    HttpResponse answer;
+    if (read_ec) {
+      answer = ParseErrorResponse(read_ec);
+    } else {
+      answer = co_await Answer(parser.release());
+    }
     // Decided after answering: a Stop() while the handler ran ends the connection after this.
-    const bool keep_alive = !read_ec && request.keep_alive() && !stopped;
-    const bool head = !read_ec && request.method() == http::verb::head;
-    auto response = ToBeast(std::move(answer), read_ec ? 11 : request.version(), keep_alive, head);
+    const bool keep_alive = !read_ec && wants_keep_alive && !stopped;
+    auto response = ToBeast(std::move(answer), version, keep_alive, head);
     stream.expires_after(options.write_timeout);
     auto [write_ec, written] = co_await http::async_write(stream, response, kNoThrow);
     (void)written;

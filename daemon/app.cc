@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <mutex>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -17,14 +18,20 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "base/clock.h"
 #include "base/status_macros.h"
 #include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/signal_set.hpp"
+#include "boost/asio/thread_pool.hpp"
 #include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
 #include "daemon/admin_server.h"
+#include "daemon/api.h"
+#include "daemon/api_auth.h"
+#include "daemon/api_router.h"
 #include "daemon/brand_numbers.h"
+#include "daemon/brand_settings.h"
 #include "daemon/carriers.h"
 #include "daemon/classifier.h"
 #include "daemon/dispatcher.h"
@@ -32,6 +39,7 @@
 #include "daemon/link_store.h"
 #include "daemon/logging.h"
 #include "daemon/metrics.h"
+#include "daemon/notifier.h"
 #include "daemon/pipeline.h"
 #include "daemon/quiet_hours.h"
 #include "daemon/receipts.h"
@@ -81,6 +89,17 @@ struct App::Parts {
   std::unique_ptr<outbound::Dispatcher> dispatcher;
   std::unique_ptr<outbound::ReceiptProcessor> receipts;
   quiet::QuietHours quiet_hours;  // zone lookups, shared by the dispatcher's checks
+  // The admin API (/v1 and /metrics): tokens, the worker threads its handlers run on (never
+  // the I/O threads: they read RocksDB), and the router that checks tokens and roles.
+  std::unique_ptr<api::TokenAuth> auth;
+  std::unique_ptr<asio::thread_pool> api_workers;
+  std::unique_ptr<api::ApiRouter> api;
+  // New-message notifications (product §8), fed by the pipeline once messages are durable.
+  std::unique_ptr<notify::Notifier> notifier;
+  // Each brand number's effective settings: the config file plus what the API changed (stored).
+  // Everything that reads number settings at run time asks it; a change rebuilds the
+  // pipeline's brand directory.
+  std::unique_ptr<BrandSettings> brand_settings;
 };
 
 namespace {
@@ -214,7 +233,7 @@ absl::Status App::StartPipeline(Parts& parts) {
   }
   parts.classifier = std::make_unique<classify::Classifier>(*classifier);
   absl::StatusOr<std::shared_ptr<const pipeline::BrandDirectory>> brands =
-      pipeline::BrandDirectory::Build(parts.config, *parts.classifier);
+      pipeline::BrandDirectory::Build(*parts.brand_settings->Effective(), *parts.classifier);
   if (!brands.ok()) {
     return brands.status();
   }
@@ -257,9 +276,74 @@ outbound::DispatcherOptions DispatcherOptionsFrom(const config::Config& config) 
     route.resend = carrier.resend_policy;
     route.window = static_cast<uint32_t>(carrier.window);
     route.receipt_id_format = carrier.receipt_id_format;
+    route.max_attempts = static_cast<uint32_t>(std::max(1, carrier.retry_max_attempts));
+    route.retry_base =
+        std::chrono::milliseconds(absl::ToInt64Milliseconds(carrier.retry_min_backoff));
+    route.retry_cap =
+        std::chrono::milliseconds(absl::ToInt64Milliseconds(carrier.retry_max_backoff));
     options.routes.push_back(route);
   }
   return options;
+}
+
+namespace {
+
+constexpr int kApiWorkerThreads = 2;
+
+}  // namespace
+
+absl::Status App::StartApi(Parts& parts) {
+  const config::Config& cfg = parts.config;
+  absl::StatusOr<std::unique_ptr<api::TokenAuth>> auth =
+      api::TokenAuth::Create(cfg.admin.tokens, cfg.daemon.state_dir);
+  if (!auth.ok()) {
+    return auth.status();
+  }
+  parts.auth = *std::move(auth);
+  if (const std::string generated = parts.auth->generated_path(); !generated.empty()) {
+    parts.log->info("no [[admin.token]] configured: the admin API token (role owner) is in {}",
+                    generated);
+  }
+  parts.api_workers = std::make_unique<asio::thread_pool>(kApiWorkerThreads);
+  parts.api = std::make_unique<api::ApiRouter>(parts.router, *parts.auth,
+                                               parts.api_workers->get_executor(), parts.metrics);
+  api::ApiDeps deps;
+  deps.source = parts.store.get();
+  deps.pipeline = parts.pipeline.get();
+  deps.dispatcher = parts.dispatcher.get();
+  deps.carriers = parts.carriers.get();
+  deps.metrics = &parts.metrics;
+  deps.shortener = parts.shortener.get();
+  deps.quiet_hours = &parts.quiet_hours;
+  deps.brand = [settings = parts.brand_settings.get()](uint64_t id) {
+    return settings->Current(id);
+  };
+  deps.brands = [settings = parts.brand_settings.get()] { return settings->All(); };
+  // The brand number's first carrier (its route), as the pipeline routes replies. Carriers need
+  // a restart to change, so their indexes are fixed; the number's list may change live.
+  auto carrier_index = std::make_shared<absl::flat_hash_map<std::string, uint32_t>>();
+  for (std::size_t route = 0; route < cfg.carriers.size(); ++route) {
+    carrier_index->emplace(cfg.carriers[route].name, static_cast<uint32_t>(route));
+  }
+  deps.route = [settings = parts.brand_settings.get(), carrier_index](uint64_t id) -> uint32_t {
+    std::shared_ptr<const config::NumberConfig> number = settings->Current(id);
+    if (number == nullptr || number->carriers.empty()) {
+      return 0;
+    }
+    auto found = carrier_index->find(number->carriers.front());
+    return found == carrier_index->end() ? 0 : found->second;
+  };
+  deps.clock = [] { return UnixMillisNow(); };
+  // Prometheus scrape: every role may read metrics (product §9: analyst reads metrics only).
+  parts.api->Add("GET", "/metrics", api::Access::kMetrics,
+                 [registry = &parts.metrics](api::ApiCall, api::Respond respond) {
+                   HttpResponse response;
+                   response.content_type = "text/plain; version=0.0.4";
+                   response.body = registry->RenderPrometheus();
+                   std::move(respond)(std::move(response));
+                 });
+  InstallApiRoutes(*parts.api, deps, *parts.brand_settings);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions options) {
@@ -283,13 +367,6 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
                         cfg.store.durability == config::Durability::kOs ? "os" : "fsync");
 
   AddHealthRoutes(parts->router, HealthSources{.store = parts->store.get()});
-  // Prometheus scrape. Open like /healthz for now; the admin API issue puts it behind a token.
-  parts->router.Add("GET", "/metrics", [registry = &parts->metrics](const HttpRequest&) {
-    HttpResponse response;
-    response.content_type = "text/plain; version=0.0.4";
-    response.body = registry->RenderPrometheus();
-    return response;
-  });
   auto admin =
       AdminServer::Listen(parts->io.get_executor(), AdminOptionsFrom(cfg.admin), &parts->router);
   if (!admin.ok()) {
@@ -314,7 +391,39 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
     parts->links = *std::move(links);
   }
 
+  // The committer for everything but the pipeline (whose committer holds after a failure
+  // until the pipeline resumes it): the dispatcher's outcomes and the settings the API stores.
+  store::GroupCommitOptions outbound_commit = CommitOptionsFrom(cfg.store);
+  outbound_commit.hold_after_failure = false;
+  parts->outbound_committer =
+      std::make_unique<store::GroupCommitter>(parts->store->db(), outbound_commit);
+  parts->brand_settings =
+      std::make_unique<BrandSettings>(*parts->store, parts->store->handles(),
+                                      *parts->outbound_committer, [] { return UnixMillisNow(); });
+  // A change of settings (API or SIGHUP) reaches the pipeline as a new brand directory; the
+  // dispatcher, the notifier and the API read the settings when they need them.
+  parts->brand_settings->OnChange([&parts = *parts](const BrandSettings& settings) {
+    if (!parts.pipeline) {
+      return;  // the first load: StartPipeline builds the directory
+    }
+    auto brands = pipeline::BrandDirectory::Build(*settings.Effective(), *parts.classifier);
+    if (brands.ok()) {
+      parts.pipeline->SetBrands(*std::move(brands));
+    } else {
+      parts.log->error("brand numbers: {}", brands.status().ToString());
+    }
+  });
+  RETURN_IF_ERROR(parts->brand_settings->Reload(cfg));
   RETURN_IF_ERROR(StartPipeline(*parts));
+  parts->notifier = std::make_unique<notify::Notifier>(
+      notify::NotifierOptions::FromConfig(cfg.notifications),
+      [settings = parts->brand_settings.get()](uint64_t brand) { return settings->Current(brand); },
+      parts->metrics);
+  parts->notifier->Start();
+  parts->pipeline->SetOnInboundStored(
+      [notifier = parts->notifier.get()](std::vector<pipeline::InboundStored> stored) {
+        notifier->Notify(std::move(stored));
+      });
   outbound::ReceiptOptions receipt_options;
   for (const config::CarrierConfig& carrier : cfg.carriers) {
     receipt_options.id_formats.push_back(carrier.receipt_id_format);
@@ -342,10 +451,6 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
   }
   parts->carriers = *std::move(carriers);
 
-  store::GroupCommitOptions outbound_commit = CommitOptionsFrom(cfg.store);
-  outbound_commit.hold_after_failure = false;
-  parts->outbound_committer =
-      std::make_unique<store::GroupCommitter>(parts->store->db(), outbound_commit);
   outbound::DispatcherOptions dispatcher_options = DispatcherOptionsFrom(cfg);
   for (const config::NumberConfig& number : cfg.numbers) {
     absl::StatusOr<uint64_t> id = store::NumberId(number.number);
@@ -361,17 +466,12 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
     }
   }
   if (parts->shortener) {
-    // Brand numbers with link_shortening on, by NumberId (a reload needs a restart here).
-    auto shortening = std::make_shared<absl::flat_hash_set<uint64_t>>();
-    for (const config::NumberConfig& number : cfg.numbers) {
-      if (auto id = store::NumberId(number.number); id.ok() && number.link_shortening) {
-        shortening->insert(*id);
-      }
-    }
-    dispatcher_options.shorten = [shortener = parts->shortener.get(), shortening](
+    dispatcher_options.shorten = [shortener = parts->shortener.get(),
+                                  settings = parts->brand_settings.get()](
                                      const store::MessageKey& message,
                                      const std::string& text) -> absl::StatusOr<std::string> {
-      if (!shortening->contains(message.thread.brand)) {
+      std::shared_ptr<const config::NumberConfig> number = settings->Current(message.thread.brand);
+      if (number == nullptr || !number->link_shortening) {
         return text;
       }
       absl::StatusOr<ShortenResult> result = shortener->Shorten(text, LinkContext{message});
@@ -382,32 +482,21 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
     };
   }
   // Quiet hours per brand number (product §6), for agent replies, campaigns and flows.
-  struct BrandQuietHours {
-    config::QuietHoursConfig config;
-    std::string default_country;
-  };
-  auto quiet_by_brand = std::make_shared<absl::flat_hash_map<uint64_t, BrandQuietHours>>();
-  for (const config::NumberConfig& number : cfg.numbers) {
-    if (auto id = store::NumberId(number.number); id.ok()) {
-      (*quiet_by_brand)[*id] = {number.quiet_hours, number.default_country};
-    }
-  }
-  dispatcher_options.quiet_hours = [quiet = &parts->quiet_hours, quiet_by_brand](
-                                       const store::MessageKey& message,
-                                       const store::ProfileRecord& profile,
-                                       uint64_t now_ms) -> uint64_t {
-    auto brand = quiet_by_brand->find(message.thread.brand);
-    if (brand == quiet_by_brand->end()) {
+  dispatcher_options.quiet_hours =
+      [quiet = &parts->quiet_hours, settings = parts->brand_settings.get()](
+          const store::MessageKey& message, const store::ProfileRecord& profile,
+          uint64_t now_ms) -> uint64_t {
+    std::shared_ptr<const config::NumberConfig> number = settings->Current(message.thread.brand);
+    if (number == nullptr) {
       return 0;
     }
-    absl::StatusOr<quiet::RecipientZones> zones =
-        quiet->ZonesFor(profile.time_zone, store::NumberText(message.thread.profile),
-                        brand->second.default_country);
+    absl::StatusOr<quiet::RecipientZones> zones = quiet->ZonesFor(
+        profile.time_zone, store::NumberText(message.thread.profile), number->default_country);
     if (!zones.ok()) {
       return 0;  // an unusable zone: quiet hours cannot apply (the API shows the profile's zone)
     }
     absl::StatusOr<quiet::Verdict> verdict = quiet->Check(
-        *zones, quiet::CheckInputFromConfig(brand->second.config,
+        *zones, quiet::CheckInputFromConfig(number->quiet_hours,
                                             absl::FromUnixMillis(static_cast<int64_t>(now_ms)),
                                             /*keyword_reply=*/false));
     if (!verdict.ok() || verdict->action != quiet::Action::kDefer) {
@@ -426,6 +515,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
         receipts->OnCarrierRefsStored(route, std::move(ids));
       });
   parts->dispatcher->Start();
+  RETURN_IF_ERROR(StartApi(*parts));
   return std::unique_ptr<App>(new App(std::move(parts)));
 }
 
@@ -504,7 +594,11 @@ int App::Run() {
   const auto deadline = std::chrono::steady_clock::now() + ToChrono(p.config.daemon.shutdown_grace);
   // The pipeline first: what carriers sent is decided, made durable and answered (the io threads
   // still run to deliver the answers); what arrives from now on gets a temporary error.
+  // No new admin API calls: the ones being answered finish (their writes go through the
+  // pipeline, stopped next, which decides and commits what it accepted).
+  p.admin->Stop();
   p.pipeline->Stop();
+  p.notifier->Stop();  // what is still waiting for a retry is abandoned (logged)
   // Then the dispatcher: nothing new is submitted, what is in flight is answered (or times out)
   // and recorded; the rest stays in the outbox for the next start.
   p.dispatcher->Stop();
@@ -515,7 +609,6 @@ int App::Run() {
   if (carriers_future.wait_until(deadline) != std::future_status::ready) {
     p.log->warn("shutdown grace over with carrier binds still unbinding; closing them");
   }
-  p.admin->Stop();
   if (p.links) {
     p.links->Stop();
   }
@@ -527,6 +620,7 @@ int App::Run() {
     p.log->warn("shutdown grace over with {} short-link connections open; closing them",
                 p.links->open_connections());
   }
+  p.api_workers->join();  // handlers answered; none can start (the listener stopped)
   p.work.reset();
   p.io.stop();
   for (auto& thread : threads) {
@@ -568,12 +662,16 @@ void App::Reload() {
   parts.log->info("reloaded {}: changed live: [{}]; needs a restart: [{}]",
                   parts.options.config_path, absl::StrJoin(plan.live, ", "),
                   absl::StrJoin(plan.needs_restart, ", "));
-  if (auto brands = pipeline::BrandDirectory::Build(*next, *parts.classifier); brands.ok()) {
-    parts.pipeline->SetBrands(*std::move(brands));
-  } else {
-    parts.log->error("reload: brand numbers: {}", brands.status().ToString());
+  // The file's numbers with the API's stored changes on top; the listener hands the pipeline
+  // its new brand directory.
+  if (absl::Status settings = parts.brand_settings->Reload(*next); !settings.ok()) {
+    parts.log->error("reload: brand number settings: {}", settings.ToString());
   }
   ReloadLinks(parts.config.links, next->links, parts.shortener.get(), parts.redirect.get());
+  if (absl::Status tokens = parts.auth->Reload(next->admin.tokens); !tokens.ok()) {
+    parts.log->error("reload: admin tokens: {}", tokens.ToString());
+  }
+
   parts.config = *std::move(next);
   NotifyReady("serving; reloaded");
 }

@@ -83,6 +83,7 @@ absl::StatusOr<std::unique_ptr<CarrierBinds>> CarrierBinds::Start(
   std::unique_ptr<CarrierBinds> binds(new CarrierBinds());
   for (std::size_t route = 0; route < carriers.size(); ++route) {
     auto carrier = std::make_shared<Carrier>();
+    carrier->executor = executor;
     carrier->state =
         std::make_shared<LinkState>(static_cast<uint32_t>(route), carriers[route], sink, metrics);
     binds->carriers_.push_back(std::move(carrier));
@@ -132,6 +133,8 @@ void CarrierBinds::Stop(absl::AnyInvocable<void()> done) {
     stop_->started = true;
     stop_->pending = 1;  // this call's own arrival, below
     for (const auto& carrier : carriers_) {
+      std::lock_guard carrier_lock(carrier->mutex);
+      carrier->stopping = true;  // Control() starts no client from now on
       stop_->pending += static_cast<int>(carrier->clients.size());
       if (carrier->server &&
           std::find(servers.begin(), servers.end(), carrier->server) == servers.end()) {
@@ -142,7 +145,7 @@ void CarrierBinds::Stop(absl::AnyInvocable<void()> done) {
   }
   for (const auto& carrier : carriers_) {
     carrier->state->SetStopping();
-    for (const auto& client : carrier->clients) {
+    for (const auto& client : carrier->clients) {  // none added since `stopping` was set
       client->Stop([stop = stop_] { stop->Arrive(); });
     }
   }
@@ -152,11 +155,11 @@ void CarrierBinds::Stop(absl::AnyInvocable<void()> done) {
   stop_->Arrive();
 }
 
-std::vector<std::shared_ptr<smpp::Session>> CarrierBinds::Transmitters(uint32_t route) const {
+std::vector<BoundTransmitter> CarrierBinds::Transmitters(uint32_t route) const {
   if (route >= carriers_.size()) {
     return {};
   }
-  return carriers_[route]->state->BoundSessions(true);
+  return carriers_[route]->state->Transmitters();
 }
 
 uint16_t CarrierBinds::ListenPort(uint32_t route) const {

@@ -25,13 +25,16 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "boost/asio/any_io_executor.hpp"
 #include "config/config.h"
+#include "daemon/carriers_transmitter.h"
 #include "daemon/inbound_sink.h"
 #include "daemon/metrics.h"
 #include "smpp/session.h"
@@ -44,16 +47,29 @@ struct Carrier;
 
 class CarrierBinds {
  public:
+  // What the operator made of a bind slot (Control below).
+  enum class Admin {
+    kActive,     // carries MTs
+    kSuspended,  // bound (MOs and receipts still arrive), carries no new MTs
+    kDraining,   // as suspended; unbinds once nothing we sent on it awaits a response
+    kDrained,    // unbound, and stays so until resumed
+  };
+  static std::string_view AdminName(Admin admin);  // "active", "suspended", ...
+  enum class Command { kSuspend, kResume, kDrain };
+
   // One bind slot of a carrier (a TX+RX pair is one slot with two sessions).
   struct BindStatus {
     std::string carrier;
-    std::string mode;   // "connect" | "listen"
-    uint32_t bind = 0;  // slot number, 0 .. binds-1
+    uint32_t route = 0;  // the carrier's index in config.carriers
+    std::string mode;    // "connect" | "listen"
+    uint32_t bind = 0;   // slot number, 0 .. binds-1
+    Admin admin = Admin::kActive;
     // "unbound", or the session states of the slot joined by '+' ("BOUND_TRX",
     // "BOUND_TX+BOUND_RX").
     std::string state;
-    std::string peer;  // remote address:port of the slot's first session; empty when unbound
-    uint64_t window_in_use = 0;
+    std::string peer;     // remote address:port of the slot's first session; empty when unbound
+    uint32_t window = 0;  // the carrier's window per session
+    uint64_t window_in_use = 0;  // our requests awaiting the carrier's response
     uint64_t inbound_in_use = 0;
     double last_rtt_seconds = 0;
   };
@@ -73,15 +89,32 @@ class CarrierBinds {
   // later call's `done` runs once everything has stopped.
   void Stop(absl::AnyInvocable<void()> done);
 
-  // Bound sessions of carrier `route` that can carry our MTs, in slot order: TX and TRX binds in
-  // connect mode; RX and TRX binds in listen mode (there the carrier is the ESME, so our MTs go
-  // to it as deliver_sm). Empty for an unknown route.
-  std::vector<std::shared_ptr<smpp::Session>> Transmitters(uint32_t route) const;
+  // Bound sessions of carrier `route` that can carry our MTs, in slot order, with their slot:
+  // TX and TRX binds in connect mode; RX and TRX binds in listen mode (there the carrier is the
+  // ESME, so our MTs go to it as deliver_sm). Only slots that are kActive. Empty for an unknown
+  // route.
+  std::vector<BoundTransmitter> Transmitters(uint32_t route) const;
   // The listening port of a listen-mode carrier (the real one when the config said 0); 0 for
   // connect mode and unknown routes.
   uint16_t ListenPort(uint32_t route) const;
   // One entry per bind slot of every carrier, in config order.
   std::vector<BindStatus> Status() const;
+
+  // Operator control of slot `bind` of the carrier named `carrier`, or of all its slots (nullopt).
+  // Thread-safe; takes effect at once (the dispatcher asks for Transmitters before each round).
+  //  kSuspend: no new MTs on it. The carrier's other binds take the work; with none active, the
+  //            brand number's next carrier; else the work waits in the outbox. Idempotent; a
+  //            draining or drained slot stays as it is.
+  //  kDrain:   as suspend; then once none of our requests on it awaits a response (the response
+  //            timeout bounds the wait), unbind. It stays unbound — connect: no reconnecting;
+  //            listen: the carrier's binds are refused while no slot is free — until resumed.
+  //  kResume:  back to active (a drained connect slot binds again).
+  // `drained` (kDrain only; optional) runs on an I/O thread once every slot named is drained:
+  // OK; Cancelled if one was resumed first or the binds stopped.
+  // Errors: NotFound (no such carrier or slot); FailedPrecondition: kResume when no slot named
+  // is suspended, draining or drained ("not suspended"); Unavailable once Stop() began.
+  absl::Status Control(std::string_view carrier, std::optional<uint32_t> bind, Command command,
+                       absl::AnyInvocable<void(absl::Status)> drained = {});
 
  private:
   struct StopState;

@@ -94,31 +94,42 @@ void LinkState::OnConnectEvent(int bind, const smpp::SessionEvent& event) {
   }
 }
 
+std::shared_ptr<smpp::EsmeClient> StartClient(boost::asio::any_io_executor executor,
+                                              const std::shared_ptr<LinkState>& state, int bind,
+                                              smpp::Millis start_delay) {
+  const config::CarrierConfig& config = state->config();
+  smpp::EsmeClientOptions options;
+  options.host = config.host;
+  options.port = static_cast<uint16_t>(config.port);
+  options.mode = ModeFor(config.bind_type);
+  options.credentials.system_id = config.system_id;
+  options.credentials.password = config.password;
+  options.credentials.system_type = config.system_type;
+  options.session = SessionOptionsFor(config);
+  options.session.on_event = [state, bind](const smpp::SessionEvent& event) {
+    state->OnConnectEvent(bind, event);
+  };
+  options.reconnect_min = ToMillis(config.reconnect_min_backoff);
+  options.reconnect_max = ToMillis(config.reconnect_max_backoff);
+  // After ESME_RALYBND the carrier still holds our old session; wait as long as a full backoff.
+  options.already_bound_wait = options.reconnect_max;
+  options.start_delay = start_delay;
+  options.pair_stagger = kBindStagger / 2;
+  auto client = smpp::EsmeClient::Create(std::move(executor), std::move(options),
+                                         std::make_shared<BindHandler>(state, bind));
+  client->Start();
+  return client;
+}
+
 void StartConnect(boost::asio::any_io_executor executor, Carrier& carrier) {
   const std::shared_ptr<LinkState>& state = carrier.state;
   const config::CarrierConfig& config = state->config();
-  for (int bind = 0; bind < std::max(1, config.binds); ++bind) {
-    smpp::EsmeClientOptions options;
-    options.host = config.host;
-    options.port = static_cast<uint16_t>(config.port);
-    options.mode = ModeFor(config.bind_type);
-    options.credentials.system_id = config.system_id;
-    options.credentials.password = config.password;
-    options.credentials.system_type = config.system_type;
-    options.session = SessionOptionsFor(config);
-    options.session.on_event = [state, bind](const smpp::SessionEvent& event) {
-      state->OnConnectEvent(bind, event);
-    };
-    options.reconnect_min = ToMillis(config.reconnect_min_backoff);
-    options.reconnect_max = ToMillis(config.reconnect_max_backoff);
-    // After ESME_RALYBND the carrier still holds our old session; wait as long as a full backoff.
-    options.already_bound_wait = options.reconnect_max;
-    options.start_delay = kBindStagger * bind;
-    options.pair_stagger = kBindStagger / 2;
-    auto client = smpp::EsmeClient::Create(executor, std::move(options),
-                                           std::make_shared<BindHandler>(state, bind));
-    client->Start();
-    carrier.clients.push_back(std::move(client));
+  {
+    std::lock_guard lock(carrier.mutex);
+    for (int bind = 0; bind < state->slots(); ++bind) {
+      carrier.clients.push_back(StartClient(executor, state, bind, kBindStagger * bind));
+      carrier.client_stopped.push_back(false);
+    }
   }
   state->log().info("{} binding to {}:{} as {} ({} bind{})", state->Tag(kAssignOnBind), config.host,
                     config.port, config::NameOf(config.bind_type), config.binds,

@@ -60,6 +60,7 @@ LinkState::LinkState(uint32_t route, config::CarrierConfig config,
                                   "Carrier requests answered ESME_RINVCMDID (not offered).",
                                   config_.name)),
       slot_use_(static_cast<std::size_t>(std::max(1, config_.binds)), 0),
+      admin_(slot_use_.size(), CarrierBinds::Admin::kActive),
       attempts_(slot_use_.size()) {}
 
 std::string LinkState::Tag(int bind) const {
@@ -101,9 +102,15 @@ void LinkState::Bound(smpp::Session& session, int bind) {
   {
     std::lock_guard lock(mutex_);
     if (slot == kAssignOnBind) {
-      // Authenticate() admitted at most slot_use_.size() sessions, so one slot is free.
-      auto free = std::find(slot_use_.begin(), slot_use_.end(), 0);
-      slot = free == slot_use_.end() ? 0 : static_cast<int>(free - slot_use_.begin());
+      // Authenticate() admitted at most as many sessions as slots that admit binds, so one of
+      // those is free.
+      slot = 0;
+      for (int i = 0; i < static_cast<int>(slot_use_.size()); ++i) {
+        if (slot_use_[i] == 0 && AdmitsBinds(admin_[i])) {
+          slot = i;
+          break;
+        }
+      }
     }
     slot = std::clamp(slot, 0, static_cast<int>(slot_use_.size()) - 1);
     ++slot_use_[slot];
@@ -171,10 +178,13 @@ std::vector<std::shared_ptr<smpp::Session>> LinkState::SlotSessions(int slot) co
   return out;
 }
 
-std::vector<std::shared_ptr<smpp::Session>> LinkState::BoundSessions(bool transmitters) const {
+std::vector<BoundTransmitter> LinkState::Transmitters() const {
   std::lock_guard lock(mutex_);
-  std::vector<std::shared_ptr<smpp::Session>> out;
+  std::vector<BoundTransmitter> out;
   for (int slot = 0; slot < static_cast<int>(slot_use_.size()); ++slot) {
+    if (admin_[slot] != CarrierBinds::Admin::kActive) {
+      continue;  // suspended, draining or drained by the operator
+    }
     for (auto& session : SlotSessions(slot)) {
       const smpp::SessionState state = session->state();
       // Our MTs: submit_sm over TX/TRX when we are the ESME; deliver_sm over RX/TRX when the
@@ -182,8 +192,8 @@ std::vector<std::shared_ptr<smpp::Session>> LinkState::BoundSessions(bool transm
       const bool sends =
           state == smpp::SessionState::kBoundTrx ||
           state == (listen() ? smpp::SessionState::kBoundRx : smpp::SessionState::kBoundTx);
-      if (!transmitters || sends) {
-        out.push_back(std::move(session));
+      if (sends) {
+        out.emplace_back(std::move(session), static_cast<uint32_t>(slot));
       }
     }
   }

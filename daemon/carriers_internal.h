@@ -31,6 +31,11 @@ namespace confab::carriers_internal {
 // A listen-mode session gets its slot when it binds.
 inline constexpr int kAssignOnBind = -1;
 
+// Listen mode: a slot the operator is draining or has drained takes no new bind.
+inline bool AdmitsBinds(CarrierBinds::Admin admin) {
+  return admin == CarrierBinds::Admin::kActive || admin == CarrierBinds::Admin::kSuspended;
+}
+
 class LinkState {
  public:
   LinkState(uint32_t route, config::CarrierConfig config, std::shared_ptr<InboundSink> sink,
@@ -53,9 +58,20 @@ class LinkState {
   // From now on, lost binds are expected (logged at info, not warn).
   void SetStopping();
 
-  // Bound sessions in slot order; with `transmitters` only those that can carry our MTs.
-  std::vector<std::shared_ptr<smpp::Session>> BoundSessions(bool transmitters) const;
+  // Bound sessions that can carry our MTs, of the kActive slots, in slot order.
+  std::vector<BoundTransmitter> Transmitters() const;
   std::vector<CarrierBinds::BindStatus> Status() const;
+
+  // The operator's state of a slot (carriers_admin.cc). Listen mode admits binds into slots
+  // that are neither draining nor drained only.
+  int slots() const { return static_cast<int>(slot_use_.size()); }
+  CarrierBinds::Admin admin(int slot) const;
+  void SetAdmin(int slot, CarrierBinds::Admin admin);
+  // Sets kDrained if the slot is still kDraining; returns whether it did.
+  bool FinishDrain(int slot);
+  // The bound sessions of a slot, and our requests on them that await a response.
+  std::vector<std::shared_ptr<smpp::Session>> SessionsOf(int slot) const;
+  uint64_t SlotOutstanding(int slot) const;
   // The gauges of one slot, read at scrape time.
   double SlotWindowInUse(int slot) const;
   double SlotInboundInUse(int slot) const;
@@ -98,8 +114,9 @@ class LinkState {
 
   mutable std::mutex mutex_;
   bool stopping_ = false;
-  int reserved_ = 0;           // listen: binds admitted and not yet closed
-  std::vector<int> slot_use_;  // bound sessions per slot
+  int reserved_ = 0;                        // listen: binds admitted and not yet closed
+  std::vector<int> slot_use_;               // bound sessions per slot
+  std::vector<CarrierBinds::Admin> admin_;  // per slot
   absl::flat_hash_map<smpp::Session*, Entry> bound_;
   std::vector<AttemptLog> attempts_;                             // connect: one per bind
   smpp::CommandStatus last_refusal_ = smpp::CommandStatus::kOk;  // listen
@@ -129,10 +146,20 @@ smpp::SessionOptions SessionOptionsFor(const config::CarrierConfig& config);
 // One started carrier: its shared state and what runs its links.
 struct Carrier {
   std::shared_ptr<LinkState> state;
-  std::vector<std::shared_ptr<smpp::EsmeClient>> clients;  // connect
+  boost::asio::any_io_executor executor;
   // listen: shared by the carriers configured on the same host:port
   std::shared_ptr<smpp::SmscServer> server;
+
+  std::mutex mutex;  // guards what follows: Control() (API thread) against Stop()
+  std::vector<std::shared_ptr<smpp::EsmeClient>> clients;  // connect: one per slot
+  std::vector<bool> client_stopped;                        // connect: a drain stopped it
+  bool stopping = false;                                   // CarrierBinds::Stop() began
 };
+
+// Creates and starts the client of connect slot `bind`, first attempt after `start_delay`.
+std::shared_ptr<smpp::EsmeClient> StartClient(boost::asio::any_io_executor executor,
+                                              const std::shared_ptr<LinkState>& state, int bind,
+                                              smpp::Millis start_delay);
 
 // Opens the listening sockets of the listen-mode carriers and starts accepting; carriers on the
 // same host and (non-zero) port share one (carriers_listen.cc).

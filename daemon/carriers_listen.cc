@@ -44,7 +44,11 @@ smpp::CommandStatus LinkState::Authenticate(const smpp::BindRequest& request) {
   // The slot is reserved now and taken in Bound(), which the session calls right after this on
   // the same strand; Closed() gives it back.
   std::lock_guard lock(mutex_);
-  if (reserved_ >= static_cast<int>(slot_use_.size())) {
+  const auto open = std::count_if(admin_.begin(), admin_.end(), AdmitsBinds);
+  if (open == 0) {
+    return smpp::CommandStatus::kBindFail;  // every slot drained by the operator
+  }
+  if (reserved_ >= open) {
     return smpp::CommandStatus::kAlyBnd;
   }
   ++reserved_;

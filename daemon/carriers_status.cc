@@ -14,6 +14,9 @@ std::vector<CarrierBinds::BindStatus> LinkState::Status() const {
   for (int slot = 0; slot < static_cast<int>(slot_use_.size()); ++slot) {
     CarrierBinds::BindStatus status;
     status.carrier = config_.name;
+    status.route = route_;
+    status.admin = admin_[slot];
+    status.window = static_cast<uint32_t>(std::max(1, config_.window));
     status.mode = std::string(config::NameOf(config_.mode));
     status.bind = static_cast<uint32_t>(slot);
     for (const auto& session : SlotSessions(slot)) {
@@ -64,6 +67,39 @@ double LinkState::SlotLastRttSeconds(int slot) const {
     rtt = std::max(rtt, std::chrono::duration<double>(session->counters().last_rtt).count());
   }
   return rtt;
+}
+
+CarrierBinds::Admin LinkState::admin(int slot) const {
+  std::lock_guard lock(mutex_);
+  return admin_[slot];
+}
+
+void LinkState::SetAdmin(int slot, CarrierBinds::Admin admin) {
+  std::lock_guard lock(mutex_);
+  admin_[slot] = admin;
+}
+
+bool LinkState::FinishDrain(int slot) {
+  std::lock_guard lock(mutex_);
+  if (admin_[slot] != CarrierBinds::Admin::kDraining) {
+    return false;
+  }
+  admin_[slot] = CarrierBinds::Admin::kDrained;
+  return true;
+}
+
+std::vector<std::shared_ptr<smpp::Session>> LinkState::SessionsOf(int slot) const {
+  std::lock_guard lock(mutex_);
+  return SlotSessions(slot);
+}
+
+uint64_t LinkState::SlotOutstanding(int slot) const {
+  std::lock_guard lock(mutex_);
+  uint64_t sum = 0;
+  for (const auto& session : SlotSessions(slot)) {
+    sum += session->counters().window_in_use;
+  }
+  return sum;
 }
 
 double LinkState::BoundCount() const {

@@ -40,22 +40,27 @@ Dispatcher::State::State(const store::KvSource& kv, const store::CfHandles& cf_h
       transmitters(std::move(sessions)),
       options(std::move(dispatcher_options)),
       reader(kv),
+      metrics_registry(registry),
       submitted_parts(registry.GetCounter("confab_outbound_parts_submitted_total",
                                           "submit_sm parts handed to a carrier bind")),
       accepted(Outcome(registry, "submitted")),
+      mo_reply_seconds(registry.GetHistogram(
+          "confab_mo_reply_seconds",
+          "MO decided (reply queued) → reply accepted by the carrier; keyword replies and "
+          "auto-responses",
+          metrics::LatencyBuckets())),
       failed(Outcome(registry, "failed")),
       refused(Outcome(registry, "refused_compliance")),
       unknown(Outcome(registry, "unknown")),
       deferred(Outcome(registry, "deferred_quiet_hours")),
       transient(registry.GetCounter("confab_outbound_transient_errors_total",
-                                    "Parts answered with a temporary error or lost, retried")),
-      rtt_seconds(registry.GetHistogram("confab_outbound_submit_rtt_seconds",
-                                        "submit_sm → submit_sm_resp", metrics::LatencyBuckets())) {
+                                    "Parts answered with a temporary error or lost, retried")) {
   if (!options.clock) {
     options.clock = UnixMillisNow;
   }
   for (const RouteOptions& route : options.routes) {
-    Lane lane{route, FlowControl(route.flow), {}, 0, 0, nullptr, nullptr, nullptr};
+    Lane lane{route, FlowControl(route.flow), {}, 0, 0, nullptr, nullptr, nullptr, nullptr, nullptr,
+              {}};
     lane.parts = &registry.GetCounter("confab_outbound_carrier_parts_total",
                                       "submit_sm parts sent, per carrier (rate() = TPS)",
                                       {{"carrier", route.name}});
@@ -65,8 +70,16 @@ Dispatcher::State::State(const store::KvSource& kv, const store::CfHandles& cf_h
     lane.throttled = &registry.GetCounter("confab_outbound_throttled_total",
                                           "ESME_RTHROTTLED / ESME_RMSGQFUL answers, per carrier",
                                           {{"carrier", route.name}});
+    lane.rtt_seconds = &registry.GetHistogram("confab_outbound_submit_rtt_seconds",
+                                              "submit_sm → submit_sm_resp, per carrier",
+                                              metrics::LatencyBuckets(), {{"carrier", route.name}});
+    lane.queue_depth = &registry.GetGauge(
+        "confab_outbound_queue_depth",
+        "Messages waiting for a carrier: read from the outbox, parts still to submit",
+        {{"carrier", route.name}});
     lanes.push_back(std::move(lane));
   }
+  queued.assign(lanes.size(), 0);
 }
 
 Dispatcher::Dispatcher(const store::KvSource& source, const store::CfHandles& handles,
@@ -185,6 +198,7 @@ void Dispatcher::State::Run() {
     }
     next = std::min(Pump(std::chrono::steady_clock::now()),
                     std::chrono::steady_clock::now() + options.poll_interval);
+    UpdateQueueDepths();
   }
 }
 

@@ -21,7 +21,8 @@
 //                         response would have carried, so it falls back to resending), or
 //                         mark the message unknown (none) — never a blind resend otherwise.
 // Transient errors (ESME_RTHROTTLED, ESME_RMSGQFUL, ESME_RSYSERR, a bind lost mid-window) are
-// retried, part by part, with jittered exponential backoff, on any bound session of the carrier
+// retried, part by part, with jittered exponential backoff within the carrier's retry budget
+// (RouteOptions max_attempts, retry_base, retry_cap), on any bound session of the carrier
 // (a bind that goes down hands its work to the others); throttling also halves the lane's rate.
 //
 // After a restart the outbox is scanned again from its start: what was submitted but not yet
@@ -39,6 +40,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "config/config.h"
+#include "daemon/carriers_transmitter.h"
 #include "daemon/flow_control.h"
 #include "daemon/metrics.h"
 #include "smpp/segment.h"
@@ -70,6 +72,11 @@ struct RouteOptions {
   // How the carrier's receipts write our submit_sm_resp ids; references are stored in the form
   // receipts are looked up in (outbound::SubmitRefId).
   config::ReceiptIdFormat receipt_id_format = config::ReceiptIdFormat::kAsIs;
+  // The retry budget of a part after transient errors ([[carrier]] retry_*): at most
+  // `max_attempts` tries, full-jitter exponential backoff from retry_base up to retry_cap.
+  uint32_t max_attempts = 8;
+  std::chrono::milliseconds retry_base{500};
+  std::chrono::milliseconds retry_cap{60'000};
 };
 
 struct DispatcherOptions {
@@ -79,10 +86,7 @@ struct DispatcherOptions {
   // Kick. Rare: the outbox's deleted entries make such a scan cost more the more was sent.
   std::chrono::milliseconds rescan_interval{10'000};
   std::size_t max_messages_in_flight = 4096;  // read from the outbox, not yet recorded
-  std::chrono::milliseconds retry_base{500};
-  std::chrono::milliseconds retry_cap{60'000};
-  uint32_t max_attempts = 8;        // transient failures of one part before the message fails
-  std::function<uint64_t()> clock;  // ms since the epoch; null = the system clock
+  std::function<uint64_t()> clock;            // ms since the epoch; null = the system clock
   // Applied before encoding, so the segment count is that of the shortened text. Null: none.
   Shorten shorten;
   QuietHoursGate quiet_hours;  // null: no quiet hours
@@ -91,8 +95,9 @@ struct DispatcherOptions {
   std::map<uint64_t, std::vector<uint32_t>> brand_routes;
 };
 
-// The bound sessions that can carry MTs for a route, now (CarrierBinds::Transmitters).
-using TransmitterSource = std::function<std::vector<std::shared_ptr<smpp::Session>>(uint32_t)>;
+// The bound sessions that can carry MTs for a route now, with their bind slots
+// (CarrierBinds::Transmitters: the operator's suspended and drained binds are not among them).
+using TransmitterSource = std::function<std::vector<BoundTransmitter>(uint32_t)>;
 // Told when carrier references became durable, with their SubmitRefId forms (the receipt
 // processor un-parks receipts).
 using RefsStored = std::function<void(uint32_t route, std::vector<std::string> ids)>;
@@ -132,6 +137,34 @@ class Dispatcher {
     uint64_t resent_parts = 0;
   };
   Stats stats() const;
+
+  // What the dispatcher did on one bind slot of a carrier (slots it never submitted on are
+  // absent). Also in /metrics, labelled carrier and bind: confab_outbound_bind_parts_total,
+  // confab_outbound_bind_throttled_total, confab_outbound_bind_errors_total{error},
+  // confab_outbound_bind_in_flight (the last RTT per bind is the carrier's
+  // confab_carrier_last_rtt_seconds; the histogram confab_outbound_submit_rtt_seconds{carrier}).
+  struct BindStats {
+    uint32_t bind = 0;
+    uint64_t parts_submitted = 0;
+    double tps = 0;               // parts submitted per second, averaged over the last 10 seconds
+    uint64_t in_flight = 0;       // parts submitted on it, not yet answered
+    uint64_t throttled = 0;       // ESME_RTHROTTLED / ESME_RMSGQFUL answers
+    double last_rtt_seconds = 0;  // submit_sm → resp of the last part answered
+    // The last answer that was not ESME_ROK: the status name ("ESME_RTHROTTLED"), or
+    // "response timeout", or "bind lost"; empty when none. `last_error_ms`: when (epoch ms).
+    std::string last_error;
+    uint64_t last_error_ms = 0;
+  };
+  struct RouteStats {
+    std::string carrier;
+    // Messages waiting for this carrier: read from the outbox, with parts still to submit
+    // (including those in retry backoff). Also confab_outbound_queue_depth{carrier}.
+    uint64_t queued_messages = 0;
+    uint64_t parts_in_flight = 0;
+    std::vector<BindStats> binds;  // by slot
+  };
+  // By route (config.carriers order). Thread-safe.
+  std::vector<RouteStats> Routes() const;
 
  private:
   struct State;

@@ -3,6 +3,7 @@
 // Internal to the dispatcher (dispatcher.cc, dispatcher_submit.cc): one outbox message on its
 // way out, the per-carrier lane, and the worker's state.
 
+#include <array>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -50,6 +51,17 @@ struct Outgoing {
   bool carried = false;  // the outbox item carries the message (a pipeline reply)
 };
 
+// The dispatcher's figures of one bind slot (Dispatcher::BindStats), kept under binds_mutex.
+struct BindLog {
+  Dispatcher::BindStats stats;
+  static constexpr std::size_t kSeconds = 10;  // the TPS window
+  std::array<int64_t, kSeconds> second{};      // which steady second each bucket counts
+  std::array<uint64_t, kSeconds> parts{};
+  metrics::Counter* parts_total = nullptr;
+  metrics::Counter* throttled = nullptr;
+  metrics::Gauge* in_flight = nullptr;
+};
+
 struct Lane {
   RouteOptions options;
   FlowControl flow;
@@ -59,12 +71,16 @@ struct Lane {
   metrics::Gauge* window_in_use = nullptr;
   metrics::Counter* throttled = nullptr;
   metrics::Counter* parts = nullptr;  // submitted: the carrier's TPS is its rate()
+  metrics::Histogram* rtt_seconds = nullptr;
+  metrics::Gauge* queue_depth = nullptr;
+  std::vector<BindLog> binds;  // by slot, grown on first use; guarded by State::binds_mutex
 };
 
 // What sessions and the committer report back to the worker.
 struct Event {
   std::shared_ptr<Outgoing> message;
   std::size_t part = 0;  // a response to this part...
+  uint32_t bind = 0;     // ...on this bind slot
   std::error_code error;
   smpp::CommandStatus status = smpp::CommandStatus::kOk;
   std::string carrier_id;
@@ -87,8 +103,7 @@ struct Dispatcher::State {
   bool Segment(Outgoing& message);
   // A lane without a bound session hands the messages it has not started to the next carrier
   // of their brand number's route that has one.
-  void FailOver(std::size_t route,
-                std::vector<std::vector<std::shared_ptr<smpp::Session>>>& sessions);
+  void FailOver(std::size_t route, std::vector<std::vector<BoundTransmitter>>& sessions);
   // Prepares an item and puts it in flight (its recipient becomes busy).
   void Launch(const store::OutboxKey& key, store::OutboxItem item, std::string key_bytes,
               std::string recipient);
@@ -96,8 +111,13 @@ struct Dispatcher::State {
   void LaunchNextFor(const std::string& recipient);
   // Submits what flow control and the windows allow; returns when to look again.
   SteadyTime Pump(SteadyTime now);
-  void Submit(Lane& lane, const std::shared_ptr<smpp::Session>& session,
-              const std::shared_ptr<Outgoing>& message, std::size_t part);
+  void Submit(Lane& lane, const BoundTransmitter& session, const std::shared_ptr<Outgoing>& message,
+              std::size_t part);
+  // Per-bind figures (dispatcher_binds.cc).
+  BindLog& BindOf(Lane& lane, uint32_t bind);  // binds_mutex held
+  void BindSubmitted(Lane& lane, uint32_t bind, SteadyTime now);
+  void BindAnswered(Lane& lane, const Event& event);
+  void UpdateQueueDepths();
   void OnResponse(Event& event, SteadyTime now);
   void Settle(const std::shared_ptr<Outgoing>& message);  // record it once nothing is in flight
   void Record(const std::shared_ptr<Outgoing>& message);
@@ -136,16 +156,22 @@ struct Dispatcher::State {
   std::vector<std::shared_ptr<Outgoing>> unrecorded;  // their batch failed: recorded again
   std::mt19937_64 rng{0x6f7574626f78ULL};
 
+  mutable std::mutex binds_mutex;  // Lane::binds, queued below
+  std::vector<uint64_t> queued;    // per lane: ready.size(), for Routes()
+  metrics::Registry& metrics_registry;
+
   mutable std::mutex stats_mutex;
   Dispatcher::Stats stats;
   metrics::Counter& submitted_parts;
   metrics::Counter& accepted;
+  // A keyword reply's or auto-response's MO (its decision, when the reply was queued) → the
+  // carrier's submit_sm_resp OK for every part: the gateway's MO → reply latency.
+  metrics::Histogram& mo_reply_seconds;
   metrics::Counter& failed;
   metrics::Counter& refused;
   metrics::Counter& unknown;
   metrics::Counter& deferred;
   metrics::Counter& transient;
-  metrics::Histogram& rtt_seconds;
 };
 
 }  // namespace confab::outbound

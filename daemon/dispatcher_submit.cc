@@ -28,8 +28,8 @@ void PutBigEndian16(std::array<uint8_t, 2>& out, uint16_t value) {
 
 }  // namespace
 
-void Dispatcher::State::FailOver(
-    std::size_t route, std::vector<std::vector<std::shared_ptr<smpp::Session>>>& sessions) {
+void Dispatcher::State::FailOver(std::size_t route,
+                                 std::vector<std::vector<BoundTransmitter>>& sessions) {
   Lane& lane = lanes[route];
   for (auto it = lane.ready.begin(); it != lane.ready.end();) {
     const std::shared_ptr<Outgoing>& message = *it;
@@ -64,7 +64,7 @@ void Dispatcher::State::FailOver(
 
 SteadyTime Dispatcher::State::Pump(SteadyTime now) {
   SteadyTime next = now + options.poll_interval;
-  std::vector<std::vector<std::shared_ptr<smpp::Session>>> bound(lanes.size());
+  std::vector<std::vector<BoundTransmitter>> bound(lanes.size());
   for (std::size_t route = 0; route < lanes.size(); ++route) {
     if (!lanes[route].ready.empty() || !options.brand_routes.empty()) {
       bound[route] = transmitters(static_cast<uint32_t>(route));
@@ -80,7 +80,7 @@ SteadyTime Dispatcher::State::Pump(SteadyTime now) {
     if (lane.ready.empty()) {
       continue;
     }
-    const std::vector<std::shared_ptr<smpp::Session>>& sessions = bound[route];
+    const std::vector<BoundTransmitter>& sessions = bound[route];
     if (sessions.empty()) {
       continue;  // no bind up, and no other carrier for it: the work waits (the poll looks again)
     }
@@ -119,7 +119,7 @@ SteadyTime Dispatcher::State::Pump(SteadyTime now) {
   return next;
 }
 
-void Dispatcher::State::Submit(Lane& lane, const std::shared_ptr<smpp::Session>& session,
+void Dispatcher::State::Submit(Lane& lane, const BoundTransmitter& session,
                                const std::shared_ptr<Outgoing>& message, std::size_t index) {
   PartState& part = message->parts[index];
   smpp::ShortMessageBody body;
@@ -161,24 +161,27 @@ void Dispatcher::State::Submit(Lane& lane, const std::shared_ptr<smpp::Session>&
   lane.window_in_use->Set(static_cast<int64_t>(lane.parts_in_flight));
   submitted_parts.Add();
   lane.parts->Add();
+  BindSubmitted(lane, session.bind, std::chrono::steady_clock::now());
   {
     std::lock_guard lock(stats_mutex);
     ++stats.submitted_parts;
   }
   // The session encodes before Submit returns, so the views above may die with this frame.
-  session->Submit(smpp::MakePdu(std::move(pdu_body), 0),
-                  [this, message, index](std::error_code error, smpp::Response response) {
-                    Event event;
-                    event.message = message;
-                    event.part = index;
-                    event.error = error;
-                    if (!error) {
-                      event.status = response.status();
-                      event.carrier_id = std::string(response.MessageId());
-                      event.rtt = response.rtt;
-                    }
-                    Post(std::move(event));
-                  });
+  session->Submit(
+      smpp::MakePdu(std::move(pdu_body), 0),
+      [this, message, index, bind = session.bind](std::error_code error, smpp::Response response) {
+        Event event;
+        event.message = message;
+        event.part = index;
+        event.bind = bind;
+        event.error = error;
+        if (!error) {
+          event.status = response.status();
+          event.carrier_id = std::string(response.MessageId());
+          event.rtt = response.rtt;
+        }
+        Post(std::move(event));
+      });
 }
 
 void Dispatcher::State::OnResponse(Event& event, SteadyTime now) {
@@ -189,12 +192,13 @@ void Dispatcher::State::OnResponse(Event& event, SteadyTime now) {
   --message->parts_in_flight;
   --lane.parts_in_flight;
   lane.window_in_use->Set(static_cast<int64_t>(lane.parts_in_flight));
+  BindAnswered(lane, event);
   bool retry = false;
   if (!event.error && event.status == smpp::CommandStatus::kOk) {
     part.accepted = true;
     part.carrier_id = std::move(event.carrier_id);
     lane.flow.OnAccepted(now);
-    rtt_seconds.Observe(std::chrono::duration<double>(event.rtt).count());
+    lane.rtt_seconds->Observe(std::chrono::duration<double>(event.rtt).count());
   } else if (event.error == smpp::SessionError::kResponseTimeout) {
     // The carrier may have taken it: never resent blindly (issue #4).
     if (lane.options.resend == config::ResendPolicy::kNone) {
@@ -228,10 +232,10 @@ void Dispatcher::State::OnResponse(Event& event, SteadyTime now) {
       std::lock_guard lock(stats_mutex);
       ++stats.transient_errors;
     }
-    if (++part.attempts >= options.max_attempts) {
+    if (++part.attempts >= lane.options.max_attempts) {
       message->final_state = store::DeliveryState::kFailed;
     } else {
-      part.retry_at = now + smpp::FullJitterDelay(options.retry_base, options.retry_cap,
+      part.retry_at = now + smpp::FullJitterDelay(lane.options.retry_base, lane.options.retry_cap,
                                                   part.attempts - 1, rng);
       if (std::find(lane.ready.begin(), lane.ready.end(), message) == lane.ready.end()) {
         lane.ready.push_back(message);
@@ -336,6 +340,12 @@ void Dispatcher::State::OnRecorded(Event& event) {
       case store::DeliveryState::kSubmitted:
         ++stats.accepted_messages;
         accepted.Add();
+        if (message->record.kind == store::MessageKind::kKeywordReply ||
+            message->record.kind == store::MessageKind::kAutoResponse) {
+          const uint64_t now = NowMs();
+          const uint64_t since = message->record.created_ms;
+          mo_reply_seconds.Observe(now > since ? static_cast<double>(now - since) / 1000 : 0);
+        }
         break;
       case store::DeliveryState::kUnknown:
         ++stats.unknown_messages;

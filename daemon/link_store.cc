@@ -1,5 +1,7 @@
 #include "daemon/link_store.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 
 // Debian's abseil has its own string_view type, hence the explicit conversions.
@@ -21,13 +23,13 @@ absl::StatusOr<std::optional<LinkRecord>> InMemoryLinkStore::Get(std::string_vie
   return std::optional<LinkRecord>(it->second.record);
 }
 
-absl::Status InMemoryLinkStore::RecordClick(std::string_view code, const LinkClick& click) {
+absl::Status InMemoryLinkStore::RecordClick(std::string_view code, LinkClick click) {
   absl::MutexLock lock(&mutex_);
   const auto it = entries_.find(absl::string_view(code.data(), code.size()));
   if (it == entries_.end()) {
     return absl::NotFoundError(absl::StrCat("no short link ", std::string(code)));
   }
-  it->second.clicks.push_back(click);
+  it->second.clicks.push_back(std::move(click));
   return absl::OkStatus();
 }
 

@@ -45,8 +45,11 @@ class LinkStore {
   // The record of `code`, or nullopt if there is none (expired records may still be returned:
   // the caller checks `expires`).
   virtual absl::StatusOr<std::optional<LinkRecord>> Get(std::string_view code) const = 0;
-  // Appends a click to `code`'s history. NotFound if the code has no record.
-  virtual absl::Status RecordClick(std::string_view code, const LinkClick& click) = 0;
+  // Appends a click to `code`'s history. `code` is what the caller's Get has just found: a
+  // store may trust that and not look the code up again (RocksDbLinkStore does not: a second
+  // read per redirect), so a click on a code Get did not find is the caller's bug. A store that
+  // does check answers NotFound for it. Taken by value: a queueing store keeps the user agent.
+  virtual absl::Status RecordClick(std::string_view code, LinkClick click) = 0;
 };
 
 // In memory, for tests and benchmarks; lost on restart.
@@ -54,7 +57,7 @@ class InMemoryLinkStore : public LinkStore {
  public:
   absl::StatusOr<bool> InsertIfAbsent(std::string_view code, const LinkRecord& record) override;
   absl::StatusOr<std::optional<LinkRecord>> Get(std::string_view code) const override;
-  absl::Status RecordClick(std::string_view code, const LinkClick& click) override;
+  absl::Status RecordClick(std::string_view code, LinkClick click) override;  // checks: NotFound
 
   // The clicks recorded for `code`, oldest first (empty for an unknown code).
   std::vector<LinkClick> Clicks(std::string_view code) const;

@@ -52,18 +52,10 @@ void Attribute(const BrandNumber& brand, const InboundText& message, uint32_t se
   profile.candidate_message_seq = 0;
 }
 
-void ChangeConsent(Consent to, const InboundText& message, uint32_t seq,
-                   store::ProfileRecord& profile, store::WriteSet& writes) {
-  store::AuditRecord audit;
-  audit.at_ms = message.received_ms;
-  audit.from = profile.consent;
-  audit.to = to;
-  audit.cause = store::ConsentCause::kKeyword;
-  audit.has_message = true;
-  audit.message_seq = seq;
-  audit.raw_text = message.text;
-  writes.AppendAudit(message.thread, profile.next_audit_seq++, audit);
-  profile.consent = to;
+void KeywordConsent(Consent to, const InboundText& message, uint32_t seq,
+                    store::ProfileRecord& profile, store::WriteSet& writes) {
+  ChangeConsent(message.thread, to, store::ConsentCause::kKeyword, message.received_ms, seq,
+                message.text, profile, writes);
 }
 
 void QueueReply(const BrandNumber& brand, store::MessageKind kind, const std::string& text,
@@ -105,11 +97,11 @@ void ApplyKeyword(const BrandNumber& brand, const InboundText& message,
     // Exactly one confirmation per opt-out: a STOP while unsubscribed changes nothing.
     reply = profile.consent != Consent::kUnsubscribed;
     if (reply) {
-      ChangeConsent(Consent::kUnsubscribed, message, seq, profile, writes);
+      KeywordConsent(Consent::kUnsubscribed, message, seq, profile, writes);
       outcome.consent_changed = true;
     }
   } else if (decision.kind == classify::Kind::kOptIn && profile.consent != Consent::kSubscribed) {
-    ChangeConsent(Consent::kSubscribed, message, seq, profile, writes);
+    KeywordConsent(Consent::kSubscribed, message, seq, profile, writes);
     outcome.consent_changed = true;
   }
   const std::string& text = brand.ReplyFor(decision.kind, decision.language);
@@ -143,6 +135,23 @@ void ApplyConversation(const BrandNumber& brand, const InboundText& message,
 }
 
 }  // namespace
+
+uint32_t ChangeConsent(const store::ThreadId& thread, store::Consent to, store::ConsentCause cause,
+                       uint64_t at_ms, std::optional<uint32_t> message_seq, std::string raw_text,
+                       store::ProfileRecord& profile, store::WriteSet& writes) {
+  store::AuditRecord audit;
+  audit.at_ms = at_ms;
+  audit.from = profile.consent;
+  audit.to = to;
+  audit.cause = cause;
+  audit.has_message = message_seq.has_value();
+  audit.message_seq = message_seq.value_or(0);
+  audit.raw_text = std::move(raw_text);
+  const uint32_t audit_seq = profile.next_audit_seq++;
+  writes.AppendAudit(thread, audit_seq, audit);
+  profile.consent = to;
+  return audit_seq;
+}
 
 store::TextEncoding StoredEncoding(smpp::TextEncoding encoding) {
   switch (encoding) {

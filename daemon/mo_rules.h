@@ -18,6 +18,7 @@
 // Replies travel in an outbox item (store/SCHEMA.md "carried reply"), their text final.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "daemon/brand_numbers.h"
@@ -55,6 +56,14 @@ struct InboundOutcome {
 InboundOutcome ApplyInbound(const BrandNumber& brand, const InboundText& message,
                             const classify::Decision& decision, store::ProfileRecord& profile,
                             store::WriteSet& writes);
+
+// A consent change from any cause (a keyword here, the admin API, a carrier): appends the audit
+// record (from the profile's consent to `to`, at the profile's next audit seq, which it returns)
+// and sets the profile's consent. `message_seq` names the inbound message that caused it, if any;
+// `raw_text` is its text (or the API's note). The caller stages the profile itself.
+uint32_t ChangeConsent(const store::ThreadId& thread, store::Consent to, store::ConsentCause cause,
+                       uint64_t at_ms, std::optional<uint32_t> message_seq, std::string raw_text,
+                       store::ProfileRecord& profile, store::WriteSet& writes);
 
 // How the store records an SMPP text encoding (IA5 and binary count as GSM 7-bit: the store
 // keeps the three an SMS can be billed in).

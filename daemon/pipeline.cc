@@ -150,6 +150,11 @@ void Pipeline::SetOnDurable(std::function<void(uint64_t)> on_durable) {
   on_durable_ = std::move(on_durable);
 }
 
+void Pipeline::SetOnInboundStored(std::function<void(std::vector<InboundStored>)> on_stored) {
+  std::lock_guard lock(mutex_);
+  on_stored_ = std::move(on_stored);
+}
+
 int64_t Pipeline::UnreadConversations() const { return decider_->unread_total(); }
 
 void Pipeline::OnCommitted(const std::shared_ptr<Group>& group, const absl::Status& status) {
@@ -157,15 +162,20 @@ void Pipeline::OnCommitted(const std::shared_ptr<Group>& group, const absl::Stat
   // (a test, a carrier's next request) finds the group already queued for retiring: the decider
   // retires before it decides anything queued after.
   std::function<void(uint64_t)> on_durable;
+  std::function<void(std::vector<InboundStored>)> on_stored;
   {
     std::lock_guard lock(mutex_);
     committed_.emplace_back(group, status);
     on_durable = on_durable_;
+    on_stored = on_stored_;
   }
   if (status.ok()) {
     decider_->ApplyUnread(*group);  // before the answers: whoever reacts to them sees it
     if (on_durable && group->min_outbox_due != UINT64_MAX) {
       on_durable(group->min_outbox_due);
+    }
+    if (on_stored && !group->stored.empty()) {
+      on_stored(std::move(group->stored));
     }
   }
   group->Answer(status, decider_->counters());

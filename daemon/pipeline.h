@@ -32,6 +32,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -68,6 +69,17 @@ using Mutation = absl::AnyInvocable<absl::Status(std::optional<store::ProfileRec
                                                  store::WriteSet& writes)>;
 using MutationDone = absl::AnyInvocable<void(absl::Status) &&>;
 
+// An inbound text the pipeline stored (what new-message notifications are made of).
+struct InboundStored {
+  store::ThreadId thread;
+  uint32_t message_seq = 0;
+  std::string preview;  // the text's first kInboundPreviewBytes bytes (whole UTF-8 characters)
+  uint64_t at_ms = 0;   // received
+  bool conversation = false;  // a conversation message (not a keyword)
+  bool blocked = false;       // the profile is blocked
+};
+inline constexpr std::size_t kInboundPreviewBytes = 200;
+
 struct Group;     // pipeline_internal.h
 struct Incoming;  // pipeline_internal.h
 
@@ -82,6 +94,10 @@ class Pipeline final : public InboundSink {
   ~Pipeline() override;  // Stop()
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
+
+  // Called on the committer's thread (keep it short: post elsewhere) with the inbound texts of
+  // each durable batch, in the order they were decided; not called for a batch without any.
+  void SetOnInboundStored(std::function<void(std::vector<InboundStored>)> on_stored);
 
   // Called (on the committer's thread; keep it short) after each durable batch: the outbound
   // dispatcher looks for the replies it queued; the argument is the earliest due time of the
@@ -138,6 +154,7 @@ class Pipeline final : public InboundSink {
   bool started_ = false;
   std::unique_ptr<Decider> decider_;
   std::function<void(uint64_t)> on_durable_;
+  std::function<void(std::vector<InboundStored>)> on_stored_;
   ReceiptHandler receipts_;
   std::thread thread_;
 };

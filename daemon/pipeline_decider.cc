@@ -1,6 +1,7 @@
 // The decider: what happens to each message of a group, and what the group leaves in flight
 // until its batch is durable.
 
+#include <algorithm>
 #include <utility>
 
 #include "base/status_macros.h"
@@ -196,6 +197,13 @@ void Pipeline::Decider::ApplyText(const BrandNumber& brand, const InboundText& t
   const InboundOutcome outcome = ApplyInbound(brand, text, decision, profile, group.writes);
   profile.RememberInbound(dedup_hash, text.received_ms, options.dedup_window_ms);
   Stage(group, text.thread, before, profile);
+  std::size_t preview = std::min(text.text.size(), kInboundPreviewBytes);
+  while (preview < text.text.size() && (text.text[preview] & 0xC0) == 0x80) {
+    --preview;  // not inside a UTF-8 character
+  }
+  group.stored.push_back({text.thread, outcome.message_seq, text.text.substr(0, preview),
+                          text.received_ms, outcome.kind == classify::Kind::kConversation,
+                          profile.blocked});
   switch (outcome.kind) {
     case classify::Kind::kOptOut:
       counters_.opt_out.Add();

@@ -125,6 +125,7 @@ class QuietHours {
 
   ZoneCache& zone_cache() { return zones_; }
   NumberZoneResolver& resolver() { return resolver_; }
+  const NumberZoneResolver& resolver() const { return resolver_; }  // Resolve is const
 
  private:
   ZoneCache zones_;

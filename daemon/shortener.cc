@@ -1,7 +1,9 @@
 #include "daemon/shortener.h"
 
+#include <algorithm>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace confab {
@@ -25,8 +27,41 @@ std::size_t ShortUrlLength(const ShortenerOptions& options) {
   return 9 + options.short_domain.size() + kShortCodeLength;
 }
 
+// The host (with port, if written) of a URL as url_detect.h finds it: after the scheme when there
+// is one, before the path, query or fragment, without userinfo.
+std::string_view Authority(std::string_view url) {
+  if (const std::size_t scheme = url.find("://"); scheme != std::string_view::npos) {
+    url.remove_prefix(scheme + 3);
+  }
+  url = url.substr(0, std::min(url.find_first_of("/?#"), url.size()));
+  if (const std::size_t at = url.rfind('@'); at != std::string_view::npos) {
+    url.remove_prefix(at + 1);
+  }
+  return url;
+}
+
+std::string_view WithoutPort(std::string_view authority) {
+  return authority.substr(0, std::min(authority.find(':'), authority.size()));
+}
+
+bool SameHost(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return absl::ascii_tolower(static_cast<unsigned char>(x)) ==
+                  absl::ascii_tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// A link on our own short domain is final: the API shortens at queue time and the dispatcher
+// again at send time, and a short link must never become a short link to itself.
+bool IsOwnShortLink(const ShortenerOptions& options, std::string_view url) {
+  const std::string_view authority = Authority(url);
+  return SameHost(authority, options.short_domain) ||
+         SameHost(WithoutPort(authority), WithoutPort(options.short_domain));
+}
+
 bool WorthShortening(const ShortenerOptions& options, std::string_view url) {
-  return !options.short_domain.empty() && ShortUrlLength(options) < CharacterCount(url);
+  return !options.short_domain.empty() && ShortUrlLength(options) < CharacterCount(url) &&
+         !IsOwnShortLink(options, url);
 }
 
 TextStats StatsOf(std::string_view text, smpp::ConcatMode mode) {

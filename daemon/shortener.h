@@ -14,6 +14,8 @@
 // - The stored redirect target is the URL as written, with "http://" put before the scheme-less
 //   forms (a site that has TLS redirects from http; a guessed https fails on one that has not),
 //   the host converted to ASCII (IDNA) and non-ASCII path octets percent-encoded.
+// - A URL on the short domain itself (any scheme, path or query; the port is ignored) is kept:
+//   texts are shortened when queued and again when sent, and a short link stays as it is.
 // - An empty short_domain means shortening is off: texts pass unchanged.
 // - The options can be swapped while texts are being shortened (SIGHUP): each Shorten or Preview
 //   uses one set from start to end; links stored before keep the expiry they were given.

@@ -188,6 +188,69 @@ absl::StatusOr<std::vector<AuditRecord>> StoreReader::ListAudit(const ThreadId& 
                      [](std::string_view) { return false; });
 }
 
+absl::StatusOr<std::vector<std::pair<uint32_t, AuditRecord>>> StoreReader::ListAuditPage(
+    const ThreadId& thread, std::optional<uint32_t> after_seq, std::size_t limit) const {
+  std::vector<std::pair<uint32_t, AuditRecord>> out;
+  absl::Status error;
+  const std::string prefix = ThreadKey(thread);
+  const std::string start = after_seq ? AuditKey(thread, *after_seq) : prefix;
+  RETURN_IF_ERROR(
+      source_.Scan(Cf::kAudit, prefix, start, [&](std::string_view key, std::string_view value) {
+        if (after_seq && key == start) {
+          return true;
+        }
+        if (out.size() >= limit) {
+          return false;
+        }
+        absl::StatusOr<AuditRecord> record = DecodeAudit(value);
+        if (key.size() != kAuditKeySize) {
+          error = BadKey(Cf::kAudit);
+        } else if (!record.ok()) {
+          error = record.status();
+        } else {
+          const auto* seq = reinterpret_cast<const unsigned char*>(key.data() + kThreadKeySize);
+          out.emplace_back((uint32_t{seq[0]} << 24) | (uint32_t{seq[1]} << 16) |
+                               (uint32_t{seq[2]} << 8) | uint32_t{seq[3]},
+                           *std::move(record));
+        }
+        return error.ok();
+      }));
+  RETURN_IF_ERROR(error);
+  return out;
+}
+
+absl::StatusOr<std::vector<ThreadId>> StoreReader::ListAttributedThreads(
+    AttributionKind kind, uint64_t source_id, std::optional<ThreadId> after,
+    std::size_t limit) const {
+  std::vector<ThreadId> out;
+  absl::Status error;
+  // kind(1) id(8): the attribution key of any message, cut to its source.
+  const std::string prefix =
+      EncodeAttributionKey({kind, source_id, {}}).substr(0, kAttributionKeySize - 20);
+  // Past every key of `after`: its thread with the largest inbound seq.
+  const std::string start =
+      after ? EncodeAttributionKey({kind, source_id, {*after, UINT32_MAX}}) : prefix;
+  RETURN_IF_ERROR(
+      source_.Scan(Cf::kAttribution, prefix, start, [&](std::string_view key, std::string_view) {
+        std::optional<AttributionKey> parsed = DecodeAttributionKey(key);
+        if (!parsed) {
+          error = BadKey(Cf::kAttribution);
+          return false;
+        }
+        const ThreadId& thread = parsed->inbound.thread;
+        if ((after && thread == *after) || (!out.empty() && out.back() == thread)) {
+          return true;  // keys of one thread are adjacent: one entry per thread
+        }
+        if (out.size() >= limit) {
+          return false;
+        }
+        out.push_back(thread);
+        return true;
+      }));
+  RETURN_IF_ERROR(error);
+  return out;
+}
+
 absl::StatusOr<std::optional<LinkRecord>> StoreReader::GetLink(std::string_view code) const {
   if (code.size() != kLinkCodeSize) {
     return std::nullopt;  // not a code we hand out
@@ -241,6 +304,34 @@ absl::StatusOr<std::vector<std::pair<uint8_t, PartRecord>>> StoreReader::ListPar
           out.emplace_back(static_cast<uint8_t>(key.back()), *std::move(record));
         }
         // A message has at most 255 parts: the scan is bounded.
+        return error.ok();
+      }));
+  RETURN_IF_ERROR(error);
+  return out;
+}
+
+absl::StatusOr<std::optional<SettingsRecord>> StoreReader::GetSettings(uint64_t brand) const {
+  return GetDecoded(source_, Cf::kSettings, SettingsKey(brand), DecodeSettings);
+}
+
+absl::StatusOr<std::vector<std::pair<uint64_t, SettingsRecord>>> StoreReader::ListSettings(
+    std::size_t limit) const {
+  std::vector<std::pair<uint64_t, SettingsRecord>> out;
+  absl::Status error;
+  RETURN_IF_ERROR(
+      source_.Scan(Cf::kSettings, "", "", [&](std::string_view key, std::string_view value) {
+        if (out.size() >= limit) {
+          return false;
+        }
+        const std::optional<uint64_t> brand = DecodeSettingsKey(key);
+        absl::StatusOr<SettingsRecord> record = DecodeSettings(value);
+        if (!brand) {
+          error = BadKey(Cf::kSettings);
+        } else if (!record.ok()) {
+          error = record.status();
+        } else {
+          out.emplace_back(*brand, *std::move(record));
+        }
         return error.ok();
       }));
   RETURN_IF_ERROR(error);

@@ -57,6 +57,16 @@ class StoreReader {
   // Consent audit of a thread, oldest first.
   absl::StatusOr<std::vector<AuditRecord>> ListAudit(const ThreadId& thread,
                                                      std::size_t limit) const;
+  // Consent audit of a thread with each entry's audit seq, oldest first, starting strictly after
+  // `after_seq` (nullopt: from the first): a page of at most `limit` entries.
+  absl::StatusOr<std::vector<std::pair<uint32_t, AuditRecord>>> ListAuditPage(
+      const ThreadId& thread, std::optional<uint32_t> after_seq, std::size_t limit) const;
+  // The distinct threads with an inbound message attributed to campaign/flow `source_id` of
+  // `kind`, in thread order, strictly after `after` (nullopt: from the first); at most `limit`.
+  absl::StatusOr<std::vector<ThreadId>> ListAttributedThreads(AttributionKind kind,
+                                                              uint64_t source_id,
+                                                              std::optional<ThreadId> after,
+                                                              std::size_t limit) const;
   absl::StatusOr<std::optional<LinkRecord>> GetLink(std::string_view code) const;
   absl::StatusOr<ClickCounts> GetClickCounts(std::string_view code) const;
   // The newest `limit` click records of a link, newest first.
@@ -70,6 +80,11 @@ class StoreReader {
   absl::StatusOr<std::vector<std::pair<uint8_t, PartRecord>>> ListParts(const ThreadId& thread,
                                                                         uint16_t ref,
                                                                         uint8_t total) const;
+  absl::StatusOr<std::optional<SettingsRecord>> GetSettings(uint64_t brand) const;
+  // Every brand number's stored settings (brand NumberId, record), in NumberId order; at most
+  // `limit` (there is one per configured brand number at most, and a few stale ones).
+  absl::StatusOr<std::vector<std::pair<uint64_t, SettingsRecord>>> ListSettings(
+      std::size_t limit) const;
 
  private:
   const KvSource& source_;

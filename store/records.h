@@ -186,6 +186,16 @@ struct PartRecord {
   friend bool operator==(const PartRecord&, const PartRecord&) = default;
 };
 
+// A brand number's settings as changed through the admin API (store/SCHEMA.md "settings"): the
+// overridden keys only, as a JSON object whose layout daemon/brand_settings.h owns. The store
+// keeps it opaque; the JSON is ≤ kMaxSettingsOverrides bytes.
+inline constexpr std::size_t kMaxSettingsOverrides = 64 << 10;
+struct SettingsRecord {
+  uint64_t updated_ms = 0;
+  std::string overrides;
+  friend bool operator==(const SettingsRecord&, const SettingsRecord&) = default;
+};
+
 std::string Encode(const ProfileRecord& record);
 std::string Encode(const MessageRecord& record);
 std::string Encode(const AuditRecord& record);
@@ -198,6 +208,7 @@ std::string Encode(const PartRecord& record);
 // Fixed 17 bytes (version + two big-endian counters): the click counter merge operand.
 std::string Encode(const ClickCounts& record);
 std::string Encode(const CarrierRef& record);
+std::string Encode(const SettingsRecord& record);
 
 absl::StatusOr<ProfileRecord> DecodeProfile(std::string_view value);
 absl::StatusOr<MessageRecord> DecodeMessage(std::string_view value);
@@ -211,5 +222,6 @@ absl::StatusOr<PartRecord> DecodePart(std::string_view value);
 absl::StatusOr<ClickCounts> DecodeClickCounts(std::string_view value);
 // Also DataLoss for part 0, part > parts or a state before kSubmitted.
 absl::StatusOr<CarrierRef> DecodeCarrierRef(std::string_view value);
+absl::StatusOr<SettingsRecord> DecodeSettings(std::string_view value);
 
 }  // namespace confab::store

@@ -223,4 +223,21 @@ absl::StatusOr<CarrierRef> DecodeCarrierRef(std::string_view value) {
   return r;
 }
 
+std::string Encode(const SettingsRecord& r) {
+  std::string out = Versioned();
+  PutVarint64(out, r.updated_ms);
+  PutLengthPrefixed(out, Clamp(r.overrides, kMaxSettingsOverrides));
+  return out;
+}
+
+absl::StatusOr<SettingsRecord> DecodeSettings(std::string_view value) {
+  ByteReader in(value);
+  SettingsRecord r;
+  if (!ReadVersion(in) || !in.Varint64(r.updated_ms) ||
+      !in.LengthPrefixed(r.overrides, kMaxSettingsOverrides) || !in.done()) {
+    return Corrupt("settings");
+  }
+  return r;
+}
+
 }  // namespace confab::store

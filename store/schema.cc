@@ -35,7 +35,7 @@ bool ReadMessage(ByteReader& reader, MessageKey& key, bool descending) {
 std::string_view CfName(Cf cf) {
   static constexpr std::array<std::string_view, kCfCount> kNames = {
       "profiles", "messages", "audit",  "inbox",        "attribution", "outbox",
-      "timers",   "links",    "clicks", "carrier_refs", "parts"};
+      "timers",   "links",    "clicks", "carrier_refs", "parts",       "settings"};
   return kNames[static_cast<std::size_t>(cf)];
 }
 
@@ -166,6 +166,22 @@ std::string ClickKey(std::string_view code, uint64_t at_ms, uint32_t nonce) {
   PutBigEndian64(out, ~at_ms);
   PutBigEndian32(out, nonce);
   return out;
+}
+
+std::string SettingsKey(uint64_t brand) {
+  std::string key;
+  key.reserve(kSettingsKeySize);
+  PutBigEndian64(key, brand);
+  return key;
+}
+
+std::optional<uint64_t> DecodeSettingsKey(std::string_view key) {
+  ByteReader reader(key);
+  uint64_t brand = 0;
+  if (!reader.BigEndian64(brand) || !reader.done()) {
+    return std::nullopt;
+  }
+  return brand;
 }
 
 std::optional<ThreadId> DecodeThreadKey(std::string_view key) {

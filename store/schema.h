@@ -34,8 +34,9 @@ enum class Cf : uint8_t {
   kClicks,  // code(8) → ClickCounts (merge: add) ; code(8) ~at_ms(8) nonce(4) → ClickRecord
   kCarrierRefs,  // route(4) carrier message id → message key
   kParts,        // thread(16) ref(2) total(1) part(1) → part bytes (reassembly)
+  kSettings,     // brand(8) → SettingsRecord (a brand number's settings changed by the API)
 };
-inline constexpr std::size_t kCfCount = 11;
+inline constexpr std::size_t kCfCount = 12;
 
 // The RocksDB column family name of `cf` (stable: it is on disk).
 std::string_view CfName(Cf cf);
@@ -113,6 +114,8 @@ std::string EncodeAttributionKey(const AttributionKey& key);
 std::string CarrierRefKey(uint32_t route, std::string_view carrier_message_id);
 std::string PartKey(const ThreadId& thread, uint16_t ref, uint8_t total, uint8_t part);
 std::string ClickKey(std::string_view code, uint64_t at_ms, uint32_t nonce);
+inline constexpr std::size_t kSettingsKeySize = 8;
+std::string SettingsKey(uint64_t brand);
 
 // Parsers: nullopt when the key has the wrong size or fields (a foreign or corrupt key).
 std::optional<ThreadId> DecodeThreadKey(std::string_view key);
@@ -121,5 +124,6 @@ std::optional<InboxKey> DecodeInboxKey(std::string_view key);
 std::optional<OutboxKey> DecodeOutboxKey(std::string_view key);
 std::optional<TimerKey> DecodeTimerKey(std::string_view key);
 std::optional<AttributionKey> DecodeAttributionKey(std::string_view key);
+std::optional<uint64_t> DecodeSettingsKey(std::string_view key);
 
 }  // namespace confab::store

@@ -88,6 +88,12 @@ void WriteSet::DeletePart(const ThreadId& thread, uint16_t ref, uint8_t total, u
   Delete(Cf::kParts, PartKey(thread, ref, total, part));
 }
 
+void WriteSet::PutSettings(uint64_t brand, const SettingsRecord& record) {
+  Put(Cf::kSettings, SettingsKey(brand), Encode(record));
+}
+
+void WriteSet::DeleteSettings(uint64_t brand) { Delete(Cf::kSettings, SettingsKey(brand)); }
+
 rocksdb::WriteBatch WriteSet::Release() {
   rocksdb::WriteBatch out = std::move(batch_);
   batch_ = rocksdb::WriteBatch();

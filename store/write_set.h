@@ -45,6 +45,9 @@ class WriteSet {
   void PutPart(const ThreadId& thread, uint16_t ref, uint8_t total, uint8_t part,
                const PartRecord& record);
   void DeletePart(const ThreadId& thread, uint16_t ref, uint8_t total, uint8_t part);
+  // A brand number's settings overrides (brand: its NumberId); Delete: back to the config file.
+  void PutSettings(uint64_t brand, const SettingsRecord& record);
+  void DeleteSettings(uint64_t brand);
 
   // Operations staged so far (puts + deletes + merges) and their encoded size.
   std::size_t operations() const { return operations_; }

@@ -127,6 +127,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadValue{"inactivity_timeout = \"120s\"",
                  "inactivity_timeout = \"120s\"\nreconnect_max_backoff = \"500ms\"",
                  "carrier[0].reconnect_max_backoff", "must be at least reconnect_min_backoff", 1},
+        BadValue{"inactivity_timeout = \"120s\"",
+                 "inactivity_timeout = \"120s\"\nretry_min_backoff = \"2s\"\n"
+                 "retry_max_backoff = \"1s\"",
+                 "carrier[0].retry_max_backoff", "must be at least retry_min_backoff", 2},
+        BadValue{"inactivity_timeout = \"120s\"",
+                 "inactivity_timeout = \"120s\"\nretry_max_attempts = 0",
+                 "carrier[0].retry_max_attempts", "must be 1..100 (is 0)", 1},
         BadValue{"allowed_networks = [\"192.0.2.0/24\"]", "allowed_networks = [\"192.0.2.0/33\"]",
                  "carrier[1].allowed_networks", "is not a CIDR network"},
         BadValue{"allowed_networks = [\"192.0.2.0/24\"]", "allowed_networks = []",

@@ -12,8 +12,10 @@
 
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "boost/asio/io_context.hpp"
 #include "tests/daemon/served_router.h"
@@ -92,6 +94,32 @@ TEST_F(AdminServerTest, AnswersSeveralRequestsOnOneKeepAliveConnection) {
     const std::string response = client.ReadUntil("pong");
     EXPECT_THAT(response, StartsWith("HTTP/1.1 200 OK"));
     EXPECT_THAT(response, HasSubstr("Content-Type: application/json"));
+  }
+}
+
+TEST_F(AdminServerTest, AsyncRoutesAnswerFromAnotherThreadInRequestOrder) {
+  // Each answer comes from a thread of its own, after the handler has returned.
+  std::vector<std::thread> answering;
+  std::mutex answering_mutex;
+  router_.AddAsync("GET", "/later/{word}", [&](HttpRequest request, HttpRespond respond) {
+    std::string word = request.path_params.at(0).second;
+    std::lock_guard lock(answering_mutex);
+    answering.emplace_back([word, respond = std::move(respond)]() mutable {
+      std::move(respond)(JsonResponse(200, "said " + word));
+    });
+  });
+  Start({});
+  RawClient client(server_->port());
+  ASSERT_TRUE(client.connected());
+  for (const char* word : {"one", "two%20three"}) {
+    client.Send(std::string("GET /later/") + word + " HTTP/1.1\r\nHost: x\r\n\r\n");
+  }
+  const std::string responses = client.ReadUntil("said two three");
+  EXPECT_THAT(responses, HasSubstr("said one"));
+  EXPECT_LT(responses.find("said one"), responses.find("said two three"));
+  served_.Shutdown();
+  for (auto& thread : answering) {
+    thread.join();
   }
 }
 

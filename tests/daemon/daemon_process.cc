@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <stdexcept>
+#include <string>
 
 extern char** environ;
 
@@ -109,7 +111,18 @@ std::pair<int, std::string> RunDaemonToExit(const std::vector<std::string>& args
   return {code.value_or(-1), process.output()};
 }
 
-HttpResult HttpGet(int port, const std::string& path) {
+HttpResult HttpGet(int port, const std::string& path, const std::string& token) {
+  return HttpSend(port, "GET", path, "", token);
+}
+
+std::string GeneratedAdminToken(const std::string& state_dir) {
+  std::string token;
+  std::ifstream(state_dir + "/admin-token") >> token;
+  return token;
+}
+
+HttpResult HttpSend(int port, const std::string& method, const std::string& path,
+                    const std::string& body, const std::string& token) {
   HttpResult result;
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
@@ -120,8 +133,16 @@ HttpResult HttpGet(int port, const std::string& path) {
     ::close(fd);
     return result;
   }
-  const std::string request =
-      "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  std::string request =
+      method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  if (!token.empty()) {
+    request += "Authorization: Bearer " + token + "\r\n";
+  }
+  if (!body.empty()) {
+    request +=
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  }
+  request += "\r\n" + body;
   (void)::write(fd, request.data(), request.size());
   std::string response;
   char buffer[4096];

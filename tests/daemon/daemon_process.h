@@ -47,7 +47,15 @@ struct HttpResult {
   int status = 0;
   std::string body;
 };
-HttpResult HttpGet(int port, const std::string& path);
+// A non-empty `token` is sent as "Authorization: Bearer <token>".
+HttpResult HttpGet(int port, const std::string& path, const std::string& token = "");
+// Any method, with a JSON body when `body` is not empty.
+HttpResult HttpSend(int port, const std::string& method, const std::string& path,
+                    const std::string& body, const std::string& token);
+
+// The admin API token confabd generated into `state_dir` (no [[admin.token]] configured); ""
+// when there is none yet.
+std::string GeneratedAdminToken(const std::string& state_dir);
 
 // The admin port from confabd's ready line ("ready: admin API on http://127.0.0.1:PORT …").
 int PortFromReadyLine(const std::string& line);

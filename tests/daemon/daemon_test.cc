@@ -167,9 +167,15 @@ TEST_F(DaemonTest, CarriersStartWithTheDaemonRetryQuietlyAndShowInMetrics) {
               HasSubstr("\"carriers\": {\"in\":" + std::to_string(smpp_port) + "}"));
 
   // The connect carrier keeps failing; wait until it has failed several times.
+  // No [[admin.token]]: the daemon generated one into its state directory.
+  const std::string token = GeneratedAdminToken((dir_ / "state").string());
+  ASSERT_EQ(token.size(), 64u);
+  EXPECT_THAT(daemon.output(), HasSubstr("the admin API token (role owner) is in " +
+                                         (dir_ / "state" / "admin-token").string()));
+  EXPECT_EQ(HttpGet(port, "/metrics").status, 401);  // only /healthz and /readyz are open
   HttpResult metrics;
   for (int i = 0; i < 100000; ++i) {
-    metrics = HttpGet(port, "/metrics");
+    metrics = HttpGet(port, "/metrics", token);
     if (MetricValue(metrics.body, "confab_carrier_bind_failures_total{carrier=\"out\"}") >= 5) {
       break;
     }

@@ -131,6 +131,9 @@ class DispatcherTest : public ::testing::Test {
     route.name = "sim";
     route.resend = resend;
     route.window = 8;
+    route.retry_base = std::chrono::milliseconds(10);
+    route.retry_cap = std::chrono::milliseconds(50);
+    route.max_attempts = max_attempts_;
     if (failover_) {
       // Route 0 is a carrier whose bind is down; the brand number's second carrier is up.
       RouteOptions down = route;
@@ -139,8 +142,6 @@ class DispatcherTest : public ::testing::Test {
       options.brand_routes[kBrand] = {0, 1};
     }
     options.routes.push_back(route);
-    options.retry_base = std::chrono::milliseconds(10);
-    options.retry_cap = std::chrono::milliseconds(50);
     options.poll_interval = std::chrono::milliseconds(20);
     options.shorten = shorten_;
     options.quiet_hours = quiet_hours_;
@@ -148,7 +149,7 @@ class DispatcherTest : public ::testing::Test {
     dispatcher_ = std::make_unique<Dispatcher>(
         store_, store_.handles(), committer_,
         [this](uint32_t lane) {
-          std::vector<std::shared_ptr<smpp::Session>> sessions;
+          std::vector<BoundTransmitter> sessions;
           if (failover_ && lane == 0) {
             return sessions;
           }
@@ -220,6 +221,7 @@ class DispatcherTest : public ::testing::Test {
   Shorten shorten_;
   QuietHoursGate quiet_hours_;
   bool failover_ = false;
+  uint32_t max_attempts_ = 8;  // the route's retry budget
   std::mutex mutex_;
   std::condition_variable cv_;
   std::vector<std::pair<uint32_t, store::DeliveryState>> recorded_;
@@ -269,6 +271,17 @@ TEST_F(DispatcherTest, ThrottlingIsRetriedAndSlowsTheLane) {
   EXPECT_THAT(WaitRecorded(1), ElementsAre(std::pair(1u, store::DeliveryState::kSubmitted)));
   EXPECT_THAT(smsc_->received(), SizeIs(3));
   EXPECT_EQ(dispatcher_->stats().throttled, 2u);
+}
+
+TEST_F(DispatcherTest, TheCarriersRetryBudgetBoundsTheAttemptsOfAPart) {
+  max_attempts_ = 3;
+  smsc_->Script("15551230001", std::vector<CommandStatus>(5, CommandStatus::kThrottled));
+  Queue(15551230001, 1, store::MessageKind::kAutoResponse, "hello");
+  StartDispatcher();
+  EXPECT_THAT(WaitRecorded(1), ElementsAre(std::pair(1u, store::DeliveryState::kFailed)));
+  EXPECT_THAT(smsc_->received(), SizeIs(3));  // three tries, not the default eight
+  EXPECT_EQ(dispatcher_->stats().throttled, 3u);
+  EXPECT_EQ(Stored(15551230001, 1)->delivery, store::DeliveryState::kFailed);
 }
 
 TEST_F(DispatcherTest, PermanentErrorFailsWithoutResending) {

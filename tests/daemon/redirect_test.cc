@@ -64,7 +64,13 @@ TEST(BotDetectorTest, KnownPreviewAgentsAreBotsCaseInsensitively) {
     EXPECT_EQ(bots.IsBot(row.user_agent), row.bot) << row.user_agent;
   }
   EXPECT_TRUE(BotDetector({"MyPreviewer"}).IsBot("x mypreviewer/1"));
-  EXPECT_FALSE(BotDetector({"", "MyPreviewer"}).IsBot("Safari"));  // empty entries ignored
+  // Longer than the detector's stack buffer (512 bytes): the same answers.
+  const std::string padding(600, 'x');
+  EXPECT_TRUE(bots.IsBot(padding + " WhatsApp/2.23"));
+  EXPECT_TRUE(bots.IsBot("WHATSAPP/2.23 " + padding));
+  EXPECT_FALSE(bots.IsBot(padding + " Mobile Safari/604.1"));
+  EXPECT_TRUE(bots.IsBot(std::string(512 - 8, 'y') + "whatsapp"));  // exactly 512 bytes
+  EXPECT_FALSE(BotDetector({"", "MyPreviewer"}).IsBot("Safari"));   // empty entries ignored
 }
 
 HttpRequest Get(std::string method, std::string target) {
@@ -239,6 +245,59 @@ TEST_F(RedirectListenerTest, AStoredTargetThatCouldSplitHeadersIsRefused) {
   const std::string response = Exchange(port(), Request("GET", "/Evil0001"));
   EXPECT_THAT(response, StartsWith("HTTP/1.1 404"));
   EXPECT_THAT(response, Not(HasSubstr("Set-Cookie")));
+}
+
+// Counts the store calls one request makes.
+class CountingLinkStore : public InMemoryLinkStore {
+ public:
+  absl::StatusOr<std::optional<LinkRecord>> Get(std::string_view code) const override {
+    ++gets;
+    return InMemoryLinkStore::Get(code);
+  }
+  absl::Status RecordClick(std::string_view code, LinkClick click) override {
+    ++clicks;
+    return InMemoryLinkStore::RecordClick(code, std::move(click));
+  }
+  mutable int gets = 0;
+  int clicks = 0;
+};
+
+TEST(RedirectServiceTest, EachRequestLooksTheLinkUpOnceAndRecordsAtMostOneClick) {
+  FakeClock clock;
+  CountingLinkStore store;
+  ASSERT_TRUE(*store.InsertIfAbsent(
+      "Once0001", LinkRecord{"https://example.com/once", confab::testing::TestMessage(1), clock.now,
+                             clock.now + absl::Hours(1)}));
+  RedirectService service(&store, BotDetector(config::LinksConfig::DefaultBotUserAgents()),
+                          clock.Fn());
+  struct Row {
+    const char* method;
+    const char* target;
+    int status;
+    int gets;
+    int clicks;
+  };
+  const Row rows[] = {
+      {"GET", "/Once0001", 302, 1, 1},  {"GET", "/Once0001?a=b", 302, 1, 1},
+      {"HEAD", "/Once0001", 302, 1, 0}, {"GET", "/Zzz99999", 404, 1, 0},
+      {"GET", "/short", 404, 0, 0},     {"POST", "/Once0001", 405, 0, 0},
+  };
+  for (const Row& row : rows) {
+    store.gets = 0;
+    store.clicks = 0;
+    HttpRequest request = Get(row.method, row.target);
+    request.headers = {{"User-Agent", "Mozilla/5.0 (iPhone)"}};
+    EXPECT_EQ(service.Handle(request).status, row.status) << row.method << " " << row.target;
+    EXPECT_EQ(store.gets, row.gets) << row.method << " " << row.target;
+    EXPECT_EQ(store.clicks, row.clicks) << row.method << " " << row.target;
+  }
+  EXPECT_EQ(store.Clicks("Once0001").size(), 2u);
+  clock.now += absl::Hours(1);  // expired: looked up, not counted
+  store.gets = 0;
+  store.clicks = 0;
+  EXPECT_EQ(service.Handle(Get("GET", "/Once0001")).status, 404);
+  EXPECT_EQ(store.gets, 1);
+  EXPECT_EQ(store.clicks, 0);
 }
 
 }  // namespace

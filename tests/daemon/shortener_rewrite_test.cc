@@ -109,6 +109,28 @@ TEST_F(ShortenerRewriteTest, TextWithoutUrlsIsUnchanged) {
   EXPECT_EQ(codes_.drawn(), 0u);
 }
 
+TEST_F(ShortenerRewriteTest, NeverShortensALinkOnItsOwnShortDomainAgain) {
+  // A text is shortened when the API queues it and again when the dispatcher sends it: the
+  // second pass must leave the first pass's links alone.
+  const std::string once = Shorten("Track it: https://shop.example.com/orders/12345/tracking");
+  EXPECT_EQ(once, "Track it: https://s.co/AAAAAAA1");
+  EXPECT_EQ(Shorten(once), once);
+  // Whatever the scheme, case, port, path or query: longer than a short link, still kept.
+  for (const char* text :
+       {"https://s.co/AAAAAAA1?utm_source=sms&utm_medium=text", "HTTPS://S.CO/AAAAAAA1/and/more",
+        "http://s.co:8443/AAAAAAA1?campaign=spring", "s.co/AAAAAAA1/and/a/long/path",
+        "https://user@s.co/AAAAAAA1?and=a-long-query"}) {
+    EXPECT_EQ(Shorten(text), text);
+  }
+  EXPECT_EQ(codes_.drawn(), 1u);
+  EXPECT_EQ(store_.size(), 1u);
+  // Another domain that merely contains ours is not ours.
+  EXPECT_EQ(Shorten("https://nots.co/AAAAAAA1?utm_source=sms"), "https://s.co/AAAAAAA2");
+  // Preview agrees with Shorten.
+  EXPECT_EQ(shortener_.Preview(once).text, once);
+  EXPECT_EQ(shortener_.Preview(once).links, 0u);
+}
+
 TEST(ShortenerTest, EmptyShortDomainMeansShorteningIsOff) {
   InMemoryLinkStore store;
   Shortener shortener(ShortenerOptions{}, &store);

@@ -293,6 +293,38 @@ TEST_P(StoreBackendTest, ReopenKeepsEverything) {
   EXPECT_EQ(Reader().GetClickCounts("Ab3dE6gH")->humans, 1u);
 }
 
+TEST_P(StoreBackendTest, SettingsArePutListedDeletedAndSurviveReopen) {
+  constexpr uint64_t kOther = 15550000002;
+  WriteSet set(backend_.handles());
+  set.PutSettings(kOther, {kNow, R"({"link_shortening":false})"});
+  set.PutSettings(kBrand, {kNow + 1, R"({"quiet_hours":{"policy":"defer"}})"});
+  Commit(set);
+  EXPECT_EQ((*Reader().GetSettings(kBrand))->updated_ms, kNow + 1);
+  EXPECT_FALSE(Reader().GetSettings(1)->has_value());
+  auto all = Reader().ListSettings(10);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].first, kBrand);  // NumberId order
+  EXPECT_EQ((*all)[1].second.overrides, R"({"link_shortening":false})");
+  EXPECT_EQ(Reader().ListSettings(1)->size(), 1u);
+
+  WriteSet remove(backend_.handles());
+  remove.DeleteSettings(kOther);
+  Commit(remove);
+  if (backend_.durable()) {
+    backend_.Reopen();
+  }
+  all = Reader().ListSettings(10);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].first, kBrand);
+
+  PutRaw(Cf::kSettings, "short", "");
+  EXPECT_TRUE(absl::IsDataLoss(Reader().ListSettings(10).status()));
+  PutRaw(Cf::kSettings, SettingsKey(kOther), "\x01\xff");
+  EXPECT_TRUE(absl::IsDataLoss(Reader().GetSettings(kOther).status()));
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, StoreBackendTest,
                          ::testing::Values(BackendKind::kRocksDb, BackendKind::kMemory),
                          testing::BackendName);

@@ -216,6 +216,18 @@ TEST(RecordsTest, SmallRecordsRoundTripAndRejectGarbage) {
   ExpectTruncationsRejected(Encode(counts), DecodeClickCounts);
 }
 
+TEST(RecordsTest, SettingsRoundTripAndRejectGarbage) {
+  const SettingsRecord settings{1'700'000'000'000, R"({"link_shortening":false})"};
+  ASSERT_TRUE(DecodeSettings(Encode(settings)).ok());
+  EXPECT_EQ(*DecodeSettings(Encode(settings)), settings);
+  ExpectTruncationsRejected(Encode(settings), DecodeSettings);
+  // A writer clamps to the limit, so what it writes reads back.
+  const SettingsRecord huge{1, std::string(kMaxSettingsOverrides + 10, 'x')};
+  auto decoded = DecodeSettings(Encode(huge));
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_EQ(decoded->overrides.size(), kMaxSettingsOverrides);
+}
+
 TEST(RecordsTest, RandomBytesNeverCrashADecoder) {
   std::mt19937 random(1234);
   for (int i = 0; i < 20000; ++i) {
@@ -233,6 +245,7 @@ TEST(RecordsTest, RandomBytesNeverCrashADecoder) {
     (void)DecodeClick(bytes);
     (void)DecodePart(bytes);
     (void)DecodeCarrierRef(bytes);
+    (void)DecodeSettings(bytes);
     absl::StatusOr<ProfileRecord> profile = DecodeProfile(bytes);
     if (profile.ok()) {
       // Whatever decodes is a well-formed record: it re-encodes to something that decodes equal.

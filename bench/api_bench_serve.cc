@@ -1,0 +1,90 @@
+#include "bench/api_bench_serve.h"
+
+#include <cstdio>
+
+#include "boost/asio/io_context.hpp"
+#include "boost/asio/signal_set.hpp"
+#include "boost/asio/thread_pool.hpp"
+#include "daemon/admin_server.h"
+#include "daemon/api_auth.h"
+#include "daemon/api_conversations.h"
+#include "daemon/api_router.h"
+#include "daemon/metrics.h"
+
+namespace confab::bench {
+namespace {
+
+// The routes without a path parameter, answered synchronously on the I/O thread after the
+// same bearer check (--direct: the ApiRouter's worker hand-off left out).
+class DirectRoutes final : public api::ApiRoutes {
+ public:
+  DirectRoutes(HttpRouter& http, const api::TokenAuth& auth) : http_(http), auth_(auth) {}
+  void Add(std::string method, std::string pattern, api::Access, api::ApiHandler handler) override {
+    if (pattern.find('{') != std::string::npos) {
+      return;
+    }
+    http_.Add(std::move(method), std::move(pattern),
+              [this, handler = std::move(handler)](const HttpRequest& request) {
+                if (!auth_.Authenticate(request.Header("Authorization")).ok()) {
+                  return JsonError(401, "unauthenticated", "bad token");
+                }
+                api::ApiCall call;
+                call.http = request;
+                HttpResponse out;
+                handler(std::move(call),
+                        [&out](HttpResponse response) { out = std::move(response); });
+                return out;
+              });
+  }
+
+ private:
+  HttpRouter& http_;
+  const api::TokenAuth& auth_;
+};
+
+}  // namespace
+
+int Serve(const api::ApiDeps& deps, int port, int workers, bool direct) {
+  config::AdminToken token;
+  token.name = "bench";
+  token.token = kBenchToken;
+  token.role = config::Role::kOwner;
+  // With a token configured the state directory is never written.
+  auto auth = api::TokenAuth::Create({token}, "/nonexistent");
+  if (!auth.ok()) {
+    std::fprintf(stderr, "auth: %s\n", auth.status().ToString().c_str());
+    return 1;
+  }
+  boost::asio::io_context io;
+  boost::asio::thread_pool pool(static_cast<std::size_t>(workers));
+  metrics::Registry metrics;
+  HttpRouter http;
+  api::ApiRouter router(http, **auth, pool.get_executor(), metrics);
+  DirectRoutes direct_routes(http, **auth);
+  if (direct) {
+    api::InstallConversationRoutes(direct_routes, deps);
+  } else {
+    api::InstallConversationRoutes(router, deps);
+  }
+
+  AdminServerOptions options;
+  options.port = static_cast<uint16_t>(port);
+  auto server = AdminServer::Listen(io.get_executor(), options, &http);
+  if (!server.ok()) {
+    std::fprintf(stderr, "listen: %s\n", server.status().ToString().c_str());
+    return 1;
+  }
+  (*server)->Start();
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) {
+    (*server)->Stop();
+    io.stop();
+  });
+  std::fprintf(stderr, "serving on 127.0.0.1:%d (%s, %d worker(s)); token %s\n", (*server)->port(),
+               direct ? "direct, on the I/O thread" : "ApiRouter", workers, kBenchToken);
+  io.run();
+  pool.join();
+  return 0;
+}
+
+}  // namespace confab::bench
