@@ -317,7 +317,10 @@ std::shared_ptr<Outgoing> Dispatcher::State::Prepare(const store::OutboxKey& key
       }
     }
   }
-  if (options.shorten && message->record.delivery == store::DeliveryState::kQueued) {
+  // Queued, or deferred by quiet hours (held before it was shortened): shortened as it goes.
+  // Text the API finalized is left as it is (the shortener skips our own short links).
+  if (options.shorten && (message->record.delivery == store::DeliveryState::kQueued ||
+                          message->record.delivery == store::DeliveryState::kDeferred)) {
     absl::StatusOr<std::string> shortened = options.shorten(key.message, message->record.text);
     if (!shortened.ok()) {
       Logger("outbound")

@@ -26,6 +26,7 @@ using smpp::CommandStatus;
 using smpp::testing::IoThread;
 using smpp::testing::kDeadline;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
 constexpr uint64_t kBrand = 15550100000;
@@ -145,7 +146,7 @@ class DispatcherTest : public ::testing::Test {
     options.poll_interval = std::chrono::milliseconds(20);
     options.shorten = shorten_;
     options.quiet_hours = quiet_hours_;
-    options.clock = [] { return uint64_t{5'000}; };
+    options.clock = [this] { return now_ms_.load(); };
     dispatcher_ = std::make_unique<Dispatcher>(
         store_, store_.handles(), committer_,
         [this](uint32_t lane) {
@@ -217,7 +218,8 @@ class DispatcherTest : public ::testing::Test {
       {}};
   metrics::Registry metrics_;
   std::unique_ptr<Dispatcher> dispatcher_;
-  std::atomic<bool> bind_up_{true};  // false: the dispatcher sees no bound session
+  std::atomic<bool> bind_up_{true};      // false: the dispatcher sees no bound session
+  std::atomic<uint64_t> now_ms_{5'000};  // the dispatcher's clock
   Shorten shorten_;
   QuietHoursGate quiet_hours_;
   bool failover_ = false;
@@ -353,6 +355,8 @@ TEST_F(DispatcherTest, LinksAreShortenedBeforeEncodingAndTheShortTextIsRecorded)
   smpp::DecodeGsm7(received[0].short_message, text);
   EXPECT_EQ(text, "See https://s.co/AbCd1234 for hours");
   EXPECT_EQ(Stored(15551230001, 1)->text, text);  // the thread shows what was sent
+  // An auto-response counts in the MO → reply latency; the campaign below would not.
+  EXPECT_THAT(metrics_.RenderPrometheus(), HasSubstr("confab_mo_reply_seconds_count 1\n"));
 }
 
 TEST_F(DispatcherTest, QuietHoursDeferAgentRepliesButNeverKeywordReplies) {
@@ -376,6 +380,35 @@ TEST_F(DispatcherTest, QuietHoursDeferAgentRepliesButNeverKeywordReplies) {
   ASSERT_THAT(*outbox, SizeIs(1));
   EXPECT_EQ((*outbox)[0].first.due_ms, 5'000u + 3'600'000u);
   EXPECT_EQ((*outbox)[0].first.message.thread.profile, 15551230001u);
+}
+
+TEST_F(DispatcherTest, AMessageHeldForQuietHoursHasItsLinksShortenedWhenItGoes) {
+  constexpr uint64_t kOpens = 5'000 + 3'600'000;
+  quiet_hours_ = [](const store::MessageKey&, const store::ProfileRecord&, uint64_t now_ms) {
+    return now_ms < kOpens ? kOpens : 0;  // the window opens in an hour
+  };
+  shorten_ = [](const store::MessageKey&, const std::string& text) -> absl::StatusOr<std::string> {
+    std::string out = text;
+    if (const std::size_t at = out.find("https://example.com/offer"); at != std::string::npos) {
+      out.replace(at, 25, "https://s.co/AbCd1234");
+    }
+    return out;
+  };
+  SetConsent(15551230001, store::Consent::kSubscribed);
+  Queue(15551230001, 1, store::MessageKind::kCampaign, "New: https://example.com/offer",
+        /*carried=*/false);
+  StartDispatcher();
+  EXPECT_THAT(WaitRecorded(1), ElementsAre(std::pair(1u, store::DeliveryState::kDeferred)));
+  now_ms_ = kOpens;
+  dispatcher_->Kick(kOpens);
+  EXPECT_THAT(WaitRecorded(2), ElementsAre(std::pair(1u, store::DeliveryState::kDeferred),
+                                           std::pair(1u, store::DeliveryState::kSubmitted)));
+  ASSERT_THAT(smsc_->received(), SizeIs(1));
+  std::string text;
+  smpp::DecodeGsm7(smsc_->received()[0].short_message, text);
+  EXPECT_EQ(text, "New: https://s.co/AbCd1234");
+  EXPECT_EQ(Stored(15551230001, 1)->text, text);
+  EXPECT_THAT(metrics_.RenderPrometheus(), HasSubstr("confab_mo_reply_seconds_count 0\n"));
 }
 
 TEST_F(DispatcherTest, MessagesOfACarrierWithoutABindGoToTheBrandsNextCarrier) {
