@@ -124,6 +124,8 @@ absl::StatusOr<std::shared_ptr<const BrandDirectory>> BrandDirectory::Build(
     brand->auto_response = config::RenderTemplate(number.auto_responder.text, number);
     brand->auto_response_interval_ms = ToMs(number.auto_responder.min_interval);
     brand->attribution_window_ms = ToMs(number.attribution_window);
+    brand->notifies =
+        !number.notifications.emails.empty() || !number.notifications.webhook_url.empty();
     directory->by_id_[brand->id] = brand.get();
     directory->numbers_.push_back(std::move(brand));
   }

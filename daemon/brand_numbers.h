@@ -35,6 +35,9 @@ struct BrandNumber {
   std::string auto_response;  // rendered
   uint64_t auto_response_interval_ms = 0;
   uint64_t attribution_window_ms = 0;
+  // New-message notifications go somewhere (e-mails or a webhook): only then does the pipeline
+  // hand its conversation messages to the notifier (no per-MO copy otherwise).
+  bool notifies = false;
 
   // The rendered reply to a keyword of `kind` in `language` (English when the language has no
   // text); empty for a conversation.

@@ -95,8 +95,10 @@ class Pipeline final : public InboundSink {
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
-  // Called on the committer's thread (keep it short: post elsewhere) with the inbound texts of
-  // each durable batch, in the order they were decided; not called for a batch without any.
+  // Called on the committer's thread (keep it short: post elsewhere) with the conversation
+  // messages of each durable batch that may notify someone — unblocked profiles, brand numbers
+  // whose notifications go somewhere (BrandNumber::notifies) — in the order they were decided;
+  // not called for a batch without any.
   void SetOnInboundStored(std::function<void(std::vector<InboundStored>)> on_stored);
 
   // Called (on the committer's thread; keep it short) after each durable batch: the outbound

@@ -197,13 +197,14 @@ void Pipeline::Decider::ApplyText(const BrandNumber& brand, const InboundText& t
   const InboundOutcome outcome = ApplyInbound(brand, text, decision, profile, group.writes);
   profile.RememberInbound(dedup_hash, text.received_ms, options.dedup_window_ms);
   Stage(group, text.thread, before, profile);
-  std::size_t preview = std::min(text.text.size(), kInboundPreviewBytes);
-  while (preview < text.text.size() && (text.text[preview] & 0xC0) == 0x80) {
-    --preview;  // not inside a UTF-8 character
+  if (brand.notifies && outcome.kind == classify::Kind::kConversation && !profile.blocked) {
+    std::size_t preview = std::min(text.text.size(), kInboundPreviewBytes);
+    while (preview < text.text.size() && (text.text[preview] & 0xC0) == 0x80) {
+      --preview;  // not inside a UTF-8 character
+    }
+    group.stored.push_back({text.thread, outcome.message_seq, text.text.substr(0, preview),
+                            text.received_ms, /*conversation=*/true, /*blocked=*/false});
   }
-  group.stored.push_back({text.thread, outcome.message_seq, text.text.substr(0, preview),
-                          text.received_ms, outcome.kind == classify::Kind::kConversation,
-                          profile.blocked});
   switch (outcome.kind) {
     case classify::Kind::kOptOut:
       counters_.opt_out.Add();

@@ -1,6 +1,8 @@
 // The inbound pipeline end to end over the in-memory store: what each kind of MO leaves in the
 // store (product §2–§5), duplicates, long messages, failures and backpressure.
 
+#include <mutex>
+
 #include "gmock/gmock.h"
 #include "tests/daemon/pipeline_fixture.h"
 
@@ -317,4 +319,31 @@ TEST_F(PipelineBackpressureTest, FullQueueThrottlesAndStopAnswersWhatWaited) {
 }
 
 }  // namespace
+TEST_F(PipelineTest, OnlyMessagesThatMayNotifyAreHandedToTheNotifier) {
+  std::mutex mutex;
+  std::vector<InboundStored> handed;
+  auto record = [&](std::vector<InboundStored> events) {
+    std::lock_guard lock(mutex);
+    handed.insert(handed.end(), events.begin(), events.end());
+  };
+  // No notifications configured for the brand: nothing is copied out for the notifier.
+  pipeline_->SetOnInboundStored(record);
+  ASSERT_EQ(Send(TextMo("+15557770001", "Where is my parcel?")), smpp::CommandStatus::kOk);
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_TRUE(handed.empty());
+  }
+  StopPipeline();
+  config::Config config = TestConfig();
+  config.numbers[0].notifications.webhook_url = "http://127.0.0.1:9/hook";
+  StartPipeline(config);
+  pipeline_->SetOnInboundStored(record);
+  ASSERT_EQ(Send(TextMo("+15557770002", "STOP")), smpp::CommandStatus::kOk);  // a keyword
+  ASSERT_EQ(Send(TextMo("+15557770001", "Still there?")), smpp::CommandStatus::kOk);
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(handed.size(), 1u);
+  EXPECT_EQ(handed[0].preview, "Still there?");
+  EXPECT_TRUE(handed[0].conversation);
+}
+
 }  // namespace confab::pipeline::testing
