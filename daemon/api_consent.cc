@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/clock.h"
 #include "daemon/api_actions_internal.h"
+#include "daemon/api_json.h"
 #include "daemon/mo_rules.h"
 #include "daemon/pipeline.h"
 
@@ -28,11 +29,15 @@ absl::StatusOr<ConsentChange> ChangeOf(const ApiCall& call) {
   const boost::json::value* consent = body->if_contains("consent");
   const std::string_view name =
       consent != nullptr && consent->is_string() ? View(consent->as_string()) : "";
-  if (name == "subscribed") {
-    change.to = store::Consent::kSubscribed;
-  } else if (name == "unsubscribed") {
-    change.to = store::Consent::kUnsubscribed;
-  } else {
+  // The names the API writes (ConsentName) are the ones it reads; "never" cannot be set.
+  bool named = false;
+  for (const store::Consent to : {store::Consent::kSubscribed, store::Consent::kUnsubscribed}) {
+    if (name == ConsentName(to)) {
+      change.to = to;
+      named = true;
+    }
+  }
+  if (!named) {
     return absl::InvalidArgumentError("consent must be subscribed or unsubscribed");
   }
   if (const boost::json::value* note = body->if_contains("note")) {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "daemon/api_conversations_internal.h"
+#include "daemon/api_json.h"
 #include "store/coding.h"
 
 namespace confab::api::conversations {
@@ -20,14 +21,13 @@ constexpr uint64_t kCursorSeed = 0x636f6e6661622d31;  // "confab-1"
 constexpr std::size_t kCursorBytes = 1 + 1 + 1 + 1 + 8 + 1 + 8 + kPositionSize + 8;
 
 absl::StatusOr<store::ConversationState> ParseState(std::string_view text) {
-  if (text == "open") {
-    return store::ConversationState::kOpen;
-  }
-  if (text == "snoozed") {
-    return store::ConversationState::kSnoozed;
-  }
-  if (text == "closed") {
-    return store::ConversationState::kClosed;
+  // The names the API writes (StateName) are the ones it reads; "none" lists nothing.
+  for (const store::ConversationState state :
+       {store::ConversationState::kOpen, store::ConversationState::kSnoozed,
+        store::ConversationState::kClosed}) {
+    if (text == StateName(state)) {
+      return state;
+    }
   }
   return absl::InvalidArgumentError(absl::StrCat(
       "query parameter state must be open, snoozed or closed, not '", std::string(text), "'"));
