@@ -4,25 +4,13 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "base/hex.h"
 #include "base/string_view.h"
 #include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
 
 namespace confab {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 // The path's segments without the leading '/': "/v1/a/" → {"v1", "a", ""}.
 std::vector<std::string_view> Segments(std::string_view path) {
@@ -48,8 +36,8 @@ std::string PercentDecode(std::string_view text, bool plus_is_space) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '%' && i + 2 < text.size()) {
-      const int high = HexValue(text[i + 1]);
-      const int low = HexValue(text[i + 2]);
+      const int high = HexDigitValue(text[i + 1]);
+      const int low = HexDigitValue(text[i + 2]);
       if (high >= 0 && low >= 0) {
         decoded.push_back(static_cast<char>(high * 16 + low));
         i += 2;

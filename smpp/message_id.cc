@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "base/hex.h"
 #include "smpp/receipt.h"
 
 namespace confab::smpp {
@@ -23,25 +24,12 @@ std::string_view TrimId(std::string_view v) {
   return v;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 constexpr char kHexDigits[] = "0123456789abcdef";
 
 std::optional<std::string> HexForm(std::string_view id) {
   std::string out;
   for (char c : id) {
-    const int v = HexValue(c);
+    const int v = HexDigitValue(c);
     if (v < 0) {
       return std::nullopt;
     }
