@@ -95,25 +95,8 @@ class OutboundBindFaultsTest : public DirTest {
     const std::size_t at = config.find(window);
     ASSERT_NE(at, std::string::npos) << config;
     config.replace(at, window.size(), window + "binds = " + std::to_string(binds) + "\n");
-    const std::filesystem::path config_path = dir_ / "confab.toml";
-    {
-      std::ofstream out(config_path, std::ios::trunc);
-      out << config << MetricsTokenConfig();
-    }
-    const std::filesystem::path runtime = dir_ / "runtime.json";
-    daemon_ = std::make_unique<Child>(CONFAB_DAEMON_PATH,
-                                      std::vector<std::string>{"--config", config_path.string(),
-                                                               "--runtime-file", runtime.string()},
-                                      dir_ / "confabd.log");
-    ASSERT_TRUE(WaitForChange(
-        dir_, [&] { return std::filesystem::exists(runtime); }, 30s, daemon_.get()))
-        << "confabd wrote no runtime file" << Logs();
-    boost::system::error_code ec;
-    const boost::json::value v = boost::json::parse(ReadWhole(runtime), ec);
-    ASSERT_FALSE(ec) << ReadWhole(runtime);
-    const std::string admin(v.as_object().at("admin").as_string());
-    admin_port_ = std::atoi(admin.substr(admin.rfind(':') + 1).c_str());
-    ASSERT_GT(admin_port_, 0) << admin;
+    ASSERT_NO_FATAL_FAILURE(StartConfabd(CONFAB_DAEMON_PATH, dir_, config, daemon_, admin_port_,
+                                         [this] { return Logs(); }));
   }
 
   // Waits until `check` holds over /metrics: re-read on every change in the test directory (the

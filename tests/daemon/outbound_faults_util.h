@@ -3,14 +3,23 @@
 // Shared by the daemon-level outbound fault suites (outbound_faults_test.cc,
 // outbound_bind_faults_test.cc): reading Prometheus text and counting lines in logs.
 
+#include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "boost/asio/connect.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/read.hpp"
 #include "boost/asio/write.hpp"
+#include "boost/json/parse.hpp"
+#include "gtest/gtest.h"
+#include "tests/daemon/inbound_test_util.h"
 
 namespace confab::testing {
 
@@ -69,6 +78,34 @@ inline std::size_t Count(const std::string& text, const std::string& needle) {
     ++n;
   }
   return n;
+}
+
+// Writes `config` and the metrics token to `dir`/confab.toml, starts `binary` (log
+// `dir`/confabd.log) with a runtime file and waits for it; returns the admin API's port. A failure
+// is a test failure (check with ASSERT_NO_FATAL_FAILURE), `logs` saying what the children wrote.
+inline void StartConfabd(const std::string& binary, const std::filesystem::path& dir,
+                         const std::string& config, std::unique_ptr<Child>& daemon, int& admin_port,
+                         const std::function<std::string()>& logs) {
+  const std::filesystem::path config_path = dir / "confab.toml";
+  {
+    std::ofstream out(config_path, std::ios::trunc);
+    out << config << MetricsTokenConfig();
+  }
+  const std::filesystem::path runtime = dir / "runtime.json";
+  daemon = std::make_unique<Child>(binary,
+                                   std::vector<std::string>{"--config", config_path.string(),
+                                                            "--runtime-file", runtime.string()},
+                                   dir / "confabd.log");
+  ASSERT_TRUE(WaitForChange(
+      dir, [&] { return std::filesystem::exists(runtime); }, std::chrono::seconds(30),
+      daemon.get()))
+      << "confabd wrote no runtime file" << logs();
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(ReadWhole(runtime), ec);
+  ASSERT_FALSE(ec) << ReadWhole(runtime);
+  const std::string admin(v.as_object().at("admin").as_string());
+  admin_port = std::atoi(admin.substr(admin.rfind(':') + 1).c_str());
+  ASSERT_GT(admin_port, 0) << admin;
 }
 
 }  // namespace confab::testing
