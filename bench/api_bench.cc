@@ -18,7 +18,13 @@
 //       The routes behind the daemon's own stack (AdminServer + ApiRouter + bearer auth) on
 //       127.0.0.1:PORT, token "bench-token-0123456789" (owner), until killed: for wrk. With
 //       --direct, GET /v1/conversations is answered on the I/O thread after the same token
-//       check, without the ApiRouter's hand-off to a worker thread.
+//       check, without the ApiRouter's hand-off to a worker thread. --cache-pages N sizes the
+//       listing cache (default 64 as in the daemon; 0: every page built from the store);
+//       --commits-per-second N writes to the store N times a second while serving (each commit
+//       rewrites one conversation's profile record, one WriteBatch as a pipeline group commit
+//       is), so cached pages go stale as they do while MOs arrive.
+//   The in-process benchmarks build every page from the store (no cache), except
+//   BM_OpenUnreadFirstPageCached.
 
 #include <benchmark/benchmark.h>
 
@@ -81,20 +87,26 @@ api::ApiDeps Deps(const store::KvSource& source) {
   return deps;
 }
 
-Routes& SharedRoutes() {
-  static Routes* routes = [] {
+// The routes without a listing cache (`cached`: with the daemon's).
+Routes& SharedRoutes(bool cached = false) {
+  static const api::ApiDeps deps = Deps(Dataset());
+  static Routes* uncached = [] {
     auto* out = new Routes;
-    static const api::ApiDeps deps = Deps(Dataset());
+    api::InstallConversationRoutes(*out, deps, 0);
+    return out;
+  }();
+  static Routes* with_cache = [] {
+    auto* out = new Routes;
     api::InstallConversationRoutes(*out, deps);
     return out;
   }();
-  return *routes;
+  return cached ? *with_cache : *uncached;
 }
 
 // Calls `target` per iteration; counters: per-call p50/p99 latency, allocations, body size.
 void RunListing(benchmark::State& state, const std::string& route, const std::string& target,
-                std::vector<std::pair<std::string, std::string>> params = {}) {
-  Routes& routes = SharedRoutes();
+                std::vector<std::pair<std::string, std::string>> params = {}, bool cached = false) {
+  Routes& routes = SharedRoutes(cached);
   std::vector<double> micros;
   std::size_t bytes = 0;
   const uint64_t allocs_before = AllocationCount();
@@ -127,6 +139,12 @@ void BM_OpenUnreadFirstPage(benchmark::State& state) {
   RunListing(state, "GET /v1/conversations", "/v1/conversations?state=open&unread=true");
 }
 BENCHMARK(BM_OpenUnreadFirstPage)->Unit(benchmark::kMicrosecond);
+
+// The same page asked again with no write in between: answered from the listing cache.
+void BM_OpenUnreadFirstPageCached(benchmark::State& state) {
+  RunListing(state, "GET /v1/conversations", "/v1/conversations?state=open&unread=true", {}, true);
+}
+BENCHMARK(BM_OpenUnreadFirstPageCached)->Unit(benchmark::kMicrosecond);
 
 void BM_OpenMergedFirstPage(benchmark::State& state) {
   RunListing(state, "GET /v1/conversations", "/v1/conversations?state=open");
@@ -193,6 +211,10 @@ void ParseFlags(int& argc, char** argv) {
       flags.direct = true;
     } else if ((v = value("--workers")) != nullptr) {
       (void)absl::SimpleAtoi(v, &flags.workers);
+    } else if ((v = value("--cache-pages")) != nullptr) {
+      (void)absl::SimpleAtoi(v, &flags.cache_pages);
+    } else if ((v = value("--commits-per-second")) != nullptr) {
+      (void)absl::SimpleAtoi(v, &flags.commits_per_second);
     } else {
       argv[kept++] = argv[i];
     }
@@ -210,8 +232,10 @@ int main(int argc, char** argv) {
     flags.conversations = 1;
   }
   if (flags.serve_port != 0) {
-    const confab::api::ApiDeps deps = Deps(Dataset());
-    return Serve(deps, flags.serve_port, flags.workers, flags.direct);
+    confab::store::Store& store = Dataset();
+    const confab::api::ApiDeps deps = Deps(store);
+    return Serve(deps, flags.serve_port, flags.workers, flags.direct, flags.cache_pages,
+                 flags.commits_per_second > 0 ? &store : nullptr, flags.commits_per_second);
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) {

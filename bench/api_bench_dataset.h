@@ -3,6 +3,7 @@
 // api_bench's dataset: a RocksDB store with many conversations, populated once per directory
 // and size (see api_bench.cc for the mix).
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -20,6 +21,8 @@ struct Flags {
   int serve_port = 0;
   int workers = 1;
   bool direct = false;
+  std::size_t cache_pages = 64;  // --serve: the listing cache's size, as in the daemon
+  int commits_per_second = 0;    // --serve: store writes while serving (cache invalidation)
 };
 extern Flags flags;
 

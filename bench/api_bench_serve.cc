@@ -1,7 +1,12 @@
 #include "bench/api_bench_serve.h"
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <optional>
+#include <thread>
 
+#include "bench/api_bench_dataset.h"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/signal_set.hpp"
 #include "boost/asio/thread_pool.hpp"
@@ -10,6 +15,9 @@
 #include "daemon/api_conversations.h"
 #include "daemon/api_router.h"
 #include "daemon/metrics.h"
+#include "rocksdb/db.h"
+#include "store/reader.h"
+#include "store/write_set.h"
 
 namespace confab::bench {
 namespace {
@@ -42,9 +50,35 @@ class DirectRoutes final : public api::ApiRoutes {
   const api::TokenAuth& auth_;
 };
 
+// Rewrites one conversation's profile record per commit, `per_second` commits a second, until
+// `stop`; each commit moves the store's Version() as a pipeline group commit does.
+void CommitWhileServing(store::Store& store, int per_second, const std::atomic<bool>& stop) {
+  const store::StoreReader reader(store);
+  const auto period = std::chrono::nanoseconds(1'000'000'000 / per_second);
+  auto next = std::chrono::steady_clock::now();
+  uint64_t written = 0;
+  for (uint64_t i = 0; !stop.load(std::memory_order_relaxed); i += 7919) {
+    const uint64_t index = i % flags.conversations;
+    const store::ThreadId thread{kBrands[index % 3], kFirstProfile + index};
+    absl::StatusOr<std::optional<store::ProfileRecord>> profile = reader.GetProfile(thread);
+    if (profile.ok() && *profile) {
+      store::WriteSet set(store.handles());
+      set.PutProfile(thread, &**profile, **profile);
+      rocksdb::WriteBatch batch = set.Release();
+      if (store.db()->Write(rocksdb::WriteOptions(), &batch).ok()) {
+        ++written;
+      }
+    }
+    next += period;
+    std::this_thread::sleep_until(next);
+  }
+  std::fprintf(stderr, "%llu commits while serving\n", static_cast<unsigned long long>(written));
+}
+
 }  // namespace
 
-int Serve(const api::ApiDeps& deps, int port, int workers, bool direct) {
+int Serve(const api::ApiDeps& deps, int port, int workers, bool direct, std::size_t cache_pages,
+          store::Store* writes, int commits_per_second) {
   config::AdminToken token;
   token.name = "bench";
   token.token = kBenchToken;
@@ -62,9 +96,9 @@ int Serve(const api::ApiDeps& deps, int port, int workers, bool direct) {
   api::ApiRouter router(http, **auth, pool.get_executor(), metrics);
   DirectRoutes direct_routes(http, **auth);
   if (direct) {
-    api::InstallConversationRoutes(direct_routes, deps);
+    api::InstallConversationRoutes(direct_routes, deps, cache_pages);
   } else {
-    api::InstallConversationRoutes(router, deps);
+    api::InstallConversationRoutes(router, deps, cache_pages);
   }
 
   AdminServerOptions options;
@@ -82,7 +116,16 @@ int Serve(const api::ApiDeps& deps, int port, int workers, bool direct) {
   });
   std::fprintf(stderr, "serving on 127.0.0.1:%d (%s, %d worker(s)); token %s\n", (*server)->port(),
                direct ? "direct, on the I/O thread" : "ApiRouter", workers, kBenchToken);
+  std::atomic<bool> stop_writing{false};
+  std::thread writer;
+  if (writes != nullptr && commits_per_second > 0) {
+    writer = std::thread([&] { CommitWhileServing(*writes, commits_per_second, stop_writing); });
+  }
   io.run();
+  stop_writing = true;
+  if (writer.joinable()) {
+    writer.join();
+  }
   pool.join();
   return 0;
 }

@@ -16,16 +16,23 @@
 // A campaign/flow filter reads the attribution index (conversations attributed to it, thread
 // order), their profiles, and sorts by Position: one pass per page, fine for the thousands of
 // replies a campaign gets, capped at kMaxAttributed ("partial": true beyond).
+//
+// Built pages are kept in a ListingCache keyed by the parsed filter and cursor position (not the
+// query text, so parameter order and spelling do not matter) and answered again while the store's
+// Version() has not moved. Filter and cursor are checked before the cache is asked, so a bad
+// request or an unconfigured brand is refused even when a page for it was cached.
 
 #include <algorithm>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "boost/json/array.hpp"
 #include "boost/json/monotonic_resource.hpp"
 #include "daemon/api_conversations_internal.h"
 #include "daemon/api_json.h"
+#include "daemon/api_listing_cache.h"
 #include "store/reader.h"
 
 namespace confab::api::conversations {
@@ -150,6 +157,18 @@ std::vector<Entry> Merge(std::vector<Stream> streams, std::size_t limit,
   return page;
 }
 
+// What a page's answer depends on besides the store: the filter and where it starts.
+std::string PageKey(const ListFilter& filter, const std::optional<std::string>& after) {
+  std::string key = absl::StrCat(
+      static_cast<int>(filter.state), ",", filter.unread ? (*filter.unread ? "1" : "0") : "-", ",",
+      filter.brand ? absl::StrCat(*filter.brand) : "-", ",", static_cast<int>(filter.source_kind),
+      ",", filter.source_id, ",", filter.limit, ",");
+  if (after) {
+    key.append(*after);
+  }
+  return key;
+}
+
 }  // namespace
 
 absl::StatusOr<boost::json::object> ConversationItem(const store::StoreReader& reader,
@@ -177,7 +196,7 @@ absl::StatusOr<boost::json::object> ConversationItem(const store::StoreReader& r
   return item;
 }
 
-HttpResponse ListConversations(const ApiDeps& deps, const ApiCall& call) {
+HttpResponse ListConversations(const ApiDeps& deps, const ApiCall& call, ListingCache* cache) {
   absl::StatusOr<ListFilter> filter = ParseListFilter(call);
   if (!filter.ok()) {
     return ErrorFromStatus(filter.status());
@@ -192,6 +211,15 @@ HttpResponse ListConversations(const ApiDeps& deps, const ApiCall& call) {
       return ErrorFromStatus(position.status());
     }
     after = EncodePosition(*position);
+  }
+  // Read before the page's reads: the page is at least this new (store/kv.h).
+  const uint64_t version = deps.source->Version();
+  std::string page_key;
+  if (cache != nullptr) {
+    page_key = PageKey(*filter, after);
+    if (std::shared_ptr<const std::string> cached = cache->Find(page_key, version)) {
+      return JsonResponse(200, *cached);
+    }
   }
 
   std::vector<Stream> streams;
@@ -246,7 +274,11 @@ HttpResponse ListConversations(const ApiDeps& deps, const ApiCall& call) {
   if (filter->source_kind != store::AttributionKind::kNone) {
     body["partial"] = partial;
   }
-  return Json(body);
+  HttpResponse answer = Json(body);
+  if (cache != nullptr) {
+    cache->Insert(std::move(page_key), version, std::make_shared<const std::string>(answer.body));
+  }
+  return answer;
 }
 
 }  // namespace confab::api::conversations

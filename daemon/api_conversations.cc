@@ -1,6 +1,7 @@
 #include "daemon/api_conversations.h"
 
 #include "daemon/api_conversations_internal.h"
+#include "daemon/api_listing_cache.h"
 #include "daemon/pipeline.h"
 
 namespace confab::api {
@@ -22,9 +23,13 @@ HttpResponse Unread(const ApiDeps& deps, const ApiCall&) {
 
 }  // namespace
 
-void InstallConversationRoutes(ApiRoutes& routes, const ApiDeps& deps) {
+void InstallConversationRoutes(ApiRoutes& routes, const ApiDeps& deps,
+                               std::size_t listing_cache_pages) {
+  auto cache = std::make_shared<conversations::ListingCache>(listing_cache_pages, deps.metrics);
   routes.Add("GET", "/v1/conversations", Access::kConversations,
-             Answering(deps, conversations::ListConversations));
+             [deps, cache](ApiCall call, Respond respond) {
+               std::move(respond)(conversations::ListConversations(deps, call, cache.get()));
+             });
   routes.Add("GET", "/v1/unread", Access::kConversations, Answering(deps, Unread));
   routes.Add("GET", "/v1/conversations/{brand}/{profile}", Access::kConversations,
              Answering(deps, conversations::ConversationPanel));

@@ -60,8 +60,10 @@ std::string EncodeCursor(const ListFilter& filter, const Position& last);
 // another listing.
 absl::StatusOr<Position> DecodeCursor(const ListFilter& filter, std::string_view cursor);
 
-// The handlers (answer synchronously).
-HttpResponse ListConversations(const ApiDeps& deps, const ApiCall& call);
+class ListingCache;  // api_listing_cache.h
+
+// The handlers (answer synchronously). `cache` (nullable) keeps built inbox pages.
+HttpResponse ListConversations(const ApiDeps& deps, const ApiCall& call, ListingCache* cache);
 HttpResponse ConversationPanel(const ApiDeps& deps, const ApiCall& call);
 HttpResponse ConsentTrail(const ApiDeps& deps, const ApiCall& call);
 

@@ -5,6 +5,7 @@
 // encoded keys and values, so everything above this layer runs unchanged on either.
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,11 @@ class KvSource {
   virtual absl::Status Scan(
       Cf cf, std::string_view prefix, std::string_view start,
       absl::FunctionRef<bool(std::string_view key, std::string_view value)> visit) const = 0;
+
+  // A number that grows with every write that becomes visible (RocksDB: the latest sequence
+  // number), so two reads with the same Version() see the same contents. Read it before reading
+  // the data: what is read then is at least that new. For caches of derived answers.
+  virtual uint64_t Version() const = 0;
 };
 
 }  // namespace confab::store

@@ -125,8 +125,11 @@ absl::Status MemoryStore::Apply(const rocksdb::WriteBatch& batch) {
       table.erase(where.second);
     }
   }
+  version_.fetch_add(1, std::memory_order_release);  // under the lock: readers see it after
   return absl::OkStatus();
 }
+
+uint64_t MemoryStore::Version() const { return version_.load(std::memory_order_acquire); }
 
 rocksdb::Status MemoryStore::Write(const rocksdb::WriteOptions& /*options*/,
                                    rocksdb::WriteBatch* batch) {

@@ -4,6 +4,8 @@
 // arrive as rocksdb::WriteBatch (staged by WriteSet with this store's handles) and are applied
 // all-or-nothing. For unit tests and micro-benchmarks of the inbound pipeline; not durable.
 
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <shared_mutex>
@@ -43,6 +45,7 @@ class MemoryStore final : public KvSource {
   absl::Status Scan(
       Cf cf, std::string_view prefix, std::string_view start,
       absl::FunctionRef<bool(std::string_view key, std::string_view value)> visit) const override;
+  uint64_t Version() const override;
 
  private:
   class Handle;
@@ -53,6 +56,7 @@ class MemoryStore final : public KvSource {
   CfHandles handles_{};
   mutable std::shared_mutex mutex_;
   std::array<Table, kCfCount> tables_;
+  std::atomic<uint64_t> version_{0};
 };
 
 }  // namespace confab::store

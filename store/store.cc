@@ -122,6 +122,8 @@ absl::Status Store::Close() {
   return flushed.ok() ? closed : flushed;
 }
 
+uint64_t Store::Version() const { return db_->GetLatestSequenceNumber(); }
+
 absl::StatusOr<std::optional<std::string>> Store::Get(Cf cf, std::string_view key) const {
   if (db_ == nullptr) {
     return absl::FailedPreconditionError("store is closed");

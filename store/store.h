@@ -65,6 +65,7 @@ class Store final : public KvSource {
   absl::Status Scan(
       Cf cf, std::string_view prefix, std::string_view start,
       absl::FunctionRef<bool(std::string_view key, std::string_view value)> visit) const override;
+  uint64_t Version() const override;
 
  private:
   Store(StoreOptions options, std::unique_ptr<rocksdb::DB> db,

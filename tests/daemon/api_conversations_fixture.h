@@ -72,6 +72,7 @@ class ApiConversationsTest : public pipeline::testing::PipelineFixture {
     config_ = TwoBrands();
     deps_.source = &store_;
     deps_.pipeline = pipeline_.get();
+    deps_.metrics = &metrics_;
     deps_.quiet_hours = &quiet_;
     deps_.brand = [this](uint64_t id) -> std::shared_ptr<const config::NumberConfig> {
       for (const config::NumberConfig& number : config_.numbers) {
@@ -110,6 +111,11 @@ class ApiConversationsTest : public pipeline::testing::PipelineFixture {
   }
   void MarkRead(const std::string& from) {
     Change(Thread(from), [](store::ProfileRecord& p, store::WriteSet&) { p.unread = false; });
+  }
+
+  // Inbox pages answered from the listing cache ("hit") or built ("miss") so far.
+  uint64_t ListingCache(const std::string& result) {
+    return metrics_.GetCounter("confab_api_listing_cache_total", "", {{"result", result}}).value();
   }
 
   // GET target on the listing; the parsed body (status checked).

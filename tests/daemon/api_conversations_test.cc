@@ -31,6 +31,28 @@ TEST_F(ApiConversationsTest, ListsOpenUnreadNewestFirstWithHeadAndPreview) {
   EXPECT_EQ(preview.at("text").as_string(), std::string(160, 'x') + "\u2026");
 }
 
+TEST_F(ApiConversationsTest, ACachedPageIsAnsweredAgainOnlyUntilTheNextWrite) {
+  Mo("+15551230001", "a");
+  Mo("+15551230002", "b");
+  const std::string first = routes_.Call("/v1/conversations", "/v1/conversations?unread=true").body;
+  EXPECT_EQ(ListingCache("miss"), 1u);
+  // The same filter spelled otherwise is the same page: answered from the cache, unchanged.
+  EXPECT_EQ(routes_.Call("/v1/conversations", "/v1/conversations?unread=true&state=open").body,
+            first);
+  EXPECT_EQ(ListingCache("hit"), 1u);
+  // Every write makes it stale: a conversation marked read leaves the page at once ...
+  MarkRead("+15551230002");
+  EXPECT_EQ(Profiles(List("?unread=true")), (std::vector<std::string>{"+15551230001"}));
+  // ... and a new MO lands at its front.
+  Mo("+15551230003", "c");
+  EXPECT_EQ(Profiles(List("?unread=true")),
+            (std::vector<std::string>{"+15551230003", "+15551230001"}));
+  EXPECT_EQ(ListingCache("hit"), 1u);
+  EXPECT_EQ(ListingCache("miss"), 3u);
+  // A bad request is refused even though a page of that listing is cached.
+  EXPECT_EQ(routes_.Call("/v1/conversations", "/v1/conversations?unread=true&limit=0").status, 400);
+}
+
 TEST_F(ApiConversationsTest, UnreadFilterSplitsAndItsAbsenceMergesByActivity) {
   Mo("+15551230001", "a");
   Mo("+15551230002", "b");

@@ -64,7 +64,10 @@ class ApiRouterTest : public confab::testing::DirTest {
     ASSERT_TRUE(auth.ok()) << auth.status();
     auth_ = *std::move(auth);
   }
-  void TearDown() override { workers_.join(); }
+  void TearDown() override {
+    workers_.join();
+    confab::testing::DirTest::TearDown();
+  }
 
   ApiRouter& Router(ApiRouterOptions options = {}) {
     api_ = std::make_unique<ApiRouter>(http_, *auth_, workers_.get_executor(), metrics_, options);

@@ -63,6 +63,17 @@ class StoreBackendTest : public ::testing::TestWithParam<BackendKind> {
   Backend backend_;
 };
 
+TEST_P(StoreBackendTest, VersionMovesWithEveryCommittedWriteAndOnlyThen) {
+  const uint64_t start = backend_.source().Version();
+  ASSERT_TRUE(Reader().GetProfile({15550100000, 15551230001}).ok());
+  EXPECT_EQ(backend_.source().Version(), start);  // reads leave it
+  PutRaw(Cf::kSettings, "a", "1");
+  const uint64_t after_one = backend_.source().Version();
+  EXPECT_GT(after_one, start);
+  PutRaw(Cf::kSettings, "a", "1");  // the same value again is still a write
+  EXPECT_GT(backend_.source().Version(), after_one);
+}
+
 TEST_P(StoreBackendTest, ThreadListsTheNewestFiftyNewestFirst) {
   const ThreadId thread{kBrand, 15551234567};
   WriteSet set(backend_.handles());
