@@ -263,7 +263,7 @@ absl::StatusOr<ClickCounts> StoreReader::GetClickCounts(std::string_view code) c
     return ClickCounts{};
   }
   ASSIGN_OR_RETURN(std::optional<ClickCounts> counts,
-                   GetDecoded(source_, Cf::kClicks, code, DecodeClickCounts));
+                   GetDecoded(source_, Cf::kClickCounts, code, DecodeClickCounts));
   return counts.value_or(ClickCounts{});
 }
 
@@ -272,9 +272,9 @@ absl::StatusOr<std::vector<ClickRecord>> StoreReader::ListClicks(std::string_vie
   if (code.size() != kLinkCodeSize) {
     return std::vector<ClickRecord>();
   }
-  // The key that is the code alone holds the merged counter, not a click.
+  // Passes over a counter left here by the layout before click_counts (pre-release stores).
   return ScanDecoded(source_, Cf::kClicks, code, limit, DecodeClick,
-                     [](std::string_view key) { return key.size() == kLinkCodeSize; });
+                     [](std::string_view key) { return key.size() != kClickKeySize; });
 }
 
 absl::StatusOr<std::optional<CarrierRef>> StoreReader::FindCarrierRef(

@@ -34,8 +34,8 @@ bool ReadMessage(ByteReader& reader, MessageKey& key, bool descending) {
 
 std::string_view CfName(Cf cf) {
   static constexpr std::array<std::string_view, kCfCount> kNames = {
-      "profiles", "messages", "audit",  "inbox",        "attribution", "outbox",
-      "timers",   "links",    "clicks", "carrier_refs", "parts",       "settings"};
+      "profiles", "messages", "audit",        "inbox", "attribution", "outbox",      "timers",
+      "links",    "clicks",   "carrier_refs", "parts", "settings",    "click_counts"};
   return kNames[static_cast<std::size_t>(cf)];
 }
 

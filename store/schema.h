@@ -31,12 +31,13 @@ enum class Cf : uint8_t {
   kOutbox,        // outbox key → OutboxItem
   kTimers,        // timer key → TimerRecord
   kLinks,         // code → LinkRecord
-  kClicks,  // code(8) → ClickCounts (merge: add) ; code(8) ~at_ms(8) nonce(4) → ClickRecord
-  kCarrierRefs,  // route(4) carrier message id → message key
-  kParts,        // thread(16) ref(2) total(1) part(1) → part bytes (reassembly)
-  kSettings,     // brand(8) → SettingsRecord (a brand number's settings changed by the API)
+  kClicks,        // code(8) ~at_ms(8) nonce(4) → ClickRecord (append-only)
+  kCarrierRefs,   // route(4) carrier message id → message key
+  kParts,         // thread(16) ref(2) total(1) part(1) → part bytes (reassembly)
+  kSettings,      // brand(8) → SettingsRecord (a brand number's settings changed by the API)
+  kClickCounts,   // code(8) → ClickCounts (merge: add)
 };
-inline constexpr std::size_t kCfCount = 12;
+inline constexpr std::size_t kCfCount = 13;
 
 // The RocksDB column family name of `cf` (stable: it is on disk).
 std::string_view CfName(Cf cf);
@@ -101,6 +102,7 @@ inline constexpr std::size_t kTimerKeySize = 25;
 inline constexpr std::size_t kAuditKeySize = 20;
 inline constexpr std::size_t kAttributionKeySize = 29;
 inline constexpr std::size_t kLinkCodeSize = 8;
+inline constexpr std::size_t kClickKeySize = 20;  // code(8) ~at_ms(8) nonce(4)
 
 std::string ThreadKey(const ThreadId& thread);
 std::string EncodeMessageKey(const MessageKey& key);

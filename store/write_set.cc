@@ -67,10 +67,19 @@ void WriteSet::PutLink(std::string_view code, const LinkRecord& record) {
 
 void WriteSet::AddClick(std::string_view code, uint64_t at_ms, uint32_t nonce,
                         const ClickRecord& click) {
-  const std::string operand = Encode(ClickCounts{click.bot ? 0u : 1u, click.bot ? 1u : 0u});
-  (void)batch_.Merge(handles_[static_cast<std::size_t>(Cf::kClicks)], ToSlice(code),
+  CountClicks(code, ClickCounts{click.bot ? 0u : 1u, click.bot ? 1u : 0u});
+  PutClick(code, at_ms, nonce, click);
+}
+
+void WriteSet::CountClicks(std::string_view code, const ClickCounts& delta) {
+  const std::string operand = Encode(delta);
+  (void)batch_.Merge(handles_[static_cast<std::size_t>(Cf::kClickCounts)], ToSlice(code),
                      ToSlice(operand));
   ++operations_;
+}
+
+void WriteSet::PutClick(std::string_view code, uint64_t at_ms, uint32_t nonce,
+                        const ClickRecord& click) {
   Put(Cf::kClicks, ClickKey(code, at_ms, nonce), Encode(click));
 }
 

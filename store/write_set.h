@@ -40,6 +40,10 @@ class WriteSet {
   void PutLink(std::string_view code, const LinkRecord& record);
   // One click: bumps the link's counters (a merge, no read) and records the click itself.
   void AddClick(std::string_view code, uint64_t at_ms, uint32_t nonce, const ClickRecord& click);
+  // The two halves of AddClick, for writers that add up a group's clicks per link first: one
+  // merge of the group's counts per link, then each click's record.
+  void CountClicks(std::string_view code, const ClickCounts& delta);
+  void PutClick(std::string_view code, uint64_t at_ms, uint32_t nonce, const ClickRecord& click);
   // `carrier_message_id` in the form lookups use (daemon/receipts.h: SubmitRefId).
   void PutCarrierRef(uint32_t route, std::string_view carrier_message_id, const CarrierRef& ref);
   void PutPart(const ThreadId& thread, uint16_t ref, uint8_t total, uint8_t part,

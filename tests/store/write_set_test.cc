@@ -135,10 +135,10 @@ TEST(MemoryStoreTest, ABatchWithABadMergeOperandAppliesNothing) {
   MemoryStore store;
   WriteSet set(store.handles());
   set.PutLink("Ab3dE6gH", {"https://example.com", {}, 1, 2});
-  set.batch().Merge(store.handles()[static_cast<std::size_t>(Cf::kClicks)], "Ab3dE6gH", "bad");
+  set.batch().Merge(store.handles()[static_cast<std::size_t>(Cf::kClickCounts)], "Ab3dE6gH", "bad");
   EXPECT_TRUE(absl::IsDataLoss(store.Apply(set.batch())));
   EXPECT_EQ(store.Size(Cf::kLinks), 0u);
-  EXPECT_EQ(store.Size(Cf::kClicks), 0u);
+  EXPECT_EQ(store.Size(Cf::kClickCounts), 0u);
 }
 
 TEST(MemoryStoreTest, ABatchForAnotherStoresFamiliesAppliesNothing) {
