@@ -4,17 +4,11 @@ find_package(Threads REQUIRED)
 find_package(absl REQUIRED)
 find_package(fmt REQUIRED)
 
-if(CONFAB_FUZZ)
-  return()  # the fuzzers need only the pure codec parts of smpp/
-endif()
-
+# What the fuzzers need too (tests/fuzz: smpp/, config/ and the daemon's input decoders).
 find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS system json)
-find_package(spdlog REQUIRED)
-find_package(RocksDB REQUIRED CONFIG)
 find_package(tomlplusplus REQUIRED)
 find_package(ICU REQUIRED COMPONENTS uc i18n)
 find_package(PkgConfig REQUIRED)
-pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 # A stable 64-bit hash for what is persisted (absl::Hash is salted per process).
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 
@@ -26,6 +20,14 @@ add_library(confab_phonenumber INTERFACE)
 target_include_directories(confab_phonenumber SYSTEM INTERFACE ${PHONENUMBER_INCLUDE_DIR})
 target_link_libraries(confab_phonenumber INTERFACE ${GEOCODING_LIBRARY} ${PHONENUMBER_LIBRARY})
 add_library(confab::phonenumber ALIAS confab_phonenumber)
+
+if(CONFAB_FUZZ)
+  return()  # no RocksDB, Asio sessions, logging or test frameworks in the fuzz build
+endif()
+
+find_package(spdlog REQUIRED)
+find_package(RocksDB REQUIRED CONFIG)
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 
 # Asio and Beast are header-only; one definition set for every TU that includes them.
 add_library(confab_asio INTERFACE)

@@ -299,6 +299,8 @@ struct Config {
 // InvalidArgument when the file cannot be read (naming the path), is not TOML (with line and
 // column), or has type errors, unknown keys, bad enum names or bad durations.
 absl::StatusOr<Config> LoadConfig(const std::string& path);
+// The same for TOML `text` already read; `path` only names the source in errors (fuzzers, tests).
+absl::StatusOr<Config> LoadConfigFromString(std::string_view text, const std::string& path);
 
 // Checks every value and cross-reference; InvalidArgument listing every error, one per line.
 absl::Status Validate(const Config& config);

@@ -256,10 +256,14 @@ absl::StatusOr<Config> LoadConfig(const std::string& path) {
   if (!text.ok()) {
     return text.status();
   }
+  return LoadConfigFromString(*text, path);
+}
+
+absl::StatusOr<Config> LoadConfigFromString(std::string_view text, const std::string& path) {
   // toml++ reports syntax errors by exception only; it is caught right here.
   toml::table table;
   try {
-    table = toml::parse(*text, path);
+    table = toml::parse(text, path);
   } catch (const toml::parse_error& error) {
     return absl::InvalidArgumentError(absl::StrCat(
         "TOML syntax error: ", std::string(error.description()), " (file ", path, ", line ",

@@ -42,6 +42,27 @@ TEST(LoadErrorsTest, ASyntaxErrorGivesFileLineAndColumn) {
   EXPECT_THAT(config.status().message(), HasSubstr(".toml"));
 }
 
+TEST(LoadErrorsTest, LoadConfigFromStringReadsTextLikeAFile) {
+  auto from_text = LoadConfigFromString(testing::kValid, "inline.toml");
+  auto from_file = LoadText(testing::kValid);
+  ASSERT_TRUE(from_text.ok()) << from_text.status();
+  ASSERT_TRUE(from_file.ok()) << from_file.status();
+  EXPECT_TRUE(Validate(*from_text).ok());
+  const ReloadPlan plan = PlanReload(*from_file, *from_text);
+  EXPECT_THAT(plan.live, ::testing::IsEmpty());
+  EXPECT_THAT(plan.needs_restart, ::testing::IsEmpty());
+  ASSERT_FALSE(from_text->carriers.empty());
+  EXPECT_EQ(from_text->carriers[0].name, "a");
+}
+
+TEST(LoadErrorsTest, LoadConfigFromStringNamesTheGivenPathInSyntaxErrors) {
+  auto config = LoadConfigFromString("[daemon\n", "inline.toml");
+  ASSERT_FALSE(config.ok());
+  EXPECT_TRUE(absl::IsInvalidArgument(config.status()));
+  EXPECT_THAT(config.status().message(), HasSubstr("TOML syntax error"));
+  EXPECT_THAT(config.status().message(), HasSubstr("(file inline.toml, line "));
+}
+
 TEST(LoadErrorsTest, UnknownKeysAreReportedAtEveryLevel) {
   auto config = LoadText(R"(colour = "red"
 [daemon]
