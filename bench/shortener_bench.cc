@@ -111,36 +111,34 @@ void BM_FindUrls160(benchmark::State& state) {
 }
 BENCHMARK(BM_FindUrls160);
 
-void BM_Shorten160OneUrl(benchmark::State& state) {
-  NoopLinkStore store;
+// Shortens `text` for `context` per iteration, the new links going to `store`.
+void ShortenLoop(benchmark::State& state, LinkStore& store, const std::string& text,
+                 const LinkContext& context) {
   Shortener shortener(ShortenerOptions{.short_domain = "go.acme.co"}, &store);
-  const LinkContext context{store::MessageKey{{15557654321ULL, 15551230000ULL}, 1}};
   for (auto _ : state) {
-    absl::StatusOr<ShortenResult> result = shortener.Shorten(Text160(), context);
+    absl::StatusOr<ShortenResult> result = shortener.Shorten(text, context);
     benchmark::DoNotOptimize(result->text.data());
   }
+}
+
+// The context of a reply's links.
+const LinkContext kReplyContext{store::MessageKey{{15557654321ULL, 15551230000ULL}, 1}};
+
+void BM_Shorten160OneUrl(benchmark::State& state) {
+  NoopLinkStore store;
+  ShortenLoop(state, store, Text160(), kReplyContext);
 }
 BENCHMARK(BM_Shorten160OneUrl);
 
 void BM_Shorten160NoUrl(benchmark::State& state) {
   NoopLinkStore store;
-  Shortener shortener(ShortenerOptions{.short_domain = "go.acme.co"}, &store);
-  const std::string text(160, 'a');
-  for (auto _ : state) {
-    absl::StatusOr<ShortenResult> result = shortener.Shorten(text, {});
-    benchmark::DoNotOptimize(result->text.data());
-  }
+  ShortenLoop(state, store, std::string(160, 'a'), {});
 }
 BENCHMARK(BM_Shorten160NoUrl);
 
 void BM_Shorten160OneUrlInMemoryStore(benchmark::State& state) {
   InMemoryLinkStore store;
-  Shortener shortener(ShortenerOptions{.short_domain = "go.acme.co"}, &store);
-  const LinkContext context{store::MessageKey{{15557654321ULL, 15551230000ULL}, 1}};
-  for (auto _ : state) {
-    absl::StatusOr<ShortenResult> result = shortener.Shorten(Text160(), context);
-    benchmark::DoNotOptimize(result->text.data());
-  }
+  ShortenLoop(state, store, Text160(), kReplyContext);
 }
 BENCHMARK(BM_Shorten160OneUrlInMemoryStore);
 
@@ -162,10 +160,15 @@ void BM_RandomCode(benchmark::State& state) {
 }
 BENCHMARK(BM_RandomCode);
 
-void BM_RedirectHandler(benchmark::State& state) {
-  InMemoryLinkStore store;
-  RedirectService service(WithBenchLink(store),
-                          BotDetector(config::LinksConfig::DefaultBotUserAgents()));
+// The daemon's redirect service (default bot list) over `store`, which gets the link Bench123.
+RedirectService BenchRedirectService(LinkStore& store) {
+  return RedirectService(WithBenchLink(store),
+                         BotDetector(config::LinksConfig::DefaultBotUserAgents()));
+}
+
+// Handles a browser's GET /Bench123 per iteration, over `store`.
+void RedirectLoop(benchmark::State& state, LinkStore& store) {
+  const RedirectService service = BenchRedirectService(store);
   HttpRequest request;
   request.method = "GET";
   request.target = "/Bench123";
@@ -176,49 +179,34 @@ void BM_RedirectHandler(benchmark::State& state) {
     HttpResponse response = service.Handle(request);
     benchmark::DoNotOptimize(response.status);
   }
+}
+
+// RedirectLoop over the daemon's store with a link cache of `link_cache_bytes`; then the click
+// queue is drained and the clicks it refused or lost are reported as `clicks_lost`.
+void RedirectLoopRocksDb(benchmark::State& state, std::size_t link_cache_bytes) {
+  BenchStore bench(link_cache_bytes);
+  RedirectLoop(state, bench.links());
+  bench.links().Stop();
+  const ClickQueueStats stats = bench.links().click_stats();
+  state.counters["clicks_lost"] = static_cast<double>(stats.refused + stats.lost);
+}
+
+void BM_RedirectHandler(benchmark::State& state) {
+  InMemoryLinkStore store;
+  RedirectLoop(state, store);
 }
 BENCHMARK(BM_RedirectHandler);
 
 // The same over the daemon's store: the link from the store's link cache (a RocksDB GetLink
 // only for the first request), and the click appended to the store's click queue (no wait).
 void BM_RedirectHandlerRocksDb(benchmark::State& state) {
-  BenchStore bench;
-  RedirectService service(WithBenchLink(bench.links()),
-                          BotDetector(config::LinksConfig::DefaultBotUserAgents()));
-  HttpRequest request;
-  request.method = "GET";
-  request.target = "/Bench123";
-  request.headers = {{"User-Agent",
-                      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
-                      "Mobile/15E148"}};
-  for (auto _ : state) {
-    HttpResponse response = service.Handle(request);
-    benchmark::DoNotOptimize(response.status);
-  }
-  bench.links().Stop();
-  const ClickQueueStats stats = bench.links().click_stats();
-  state.counters["clicks_lost"] = static_cast<double>(stats.refused + stats.lost);
+  RedirectLoopRocksDb(state, RocksDbLinkStoreOptions().link_cache_bytes);
 }
 BENCHMARK(BM_RedirectHandlerRocksDb);
 
 // The same with the link cache off: every request reads the link from RocksDB (memtable here).
 void BM_RedirectHandlerRocksDbNoCache(benchmark::State& state) {
-  BenchStore bench(/*link_cache_bytes=*/0);
-  RedirectService service(WithBenchLink(bench.links()),
-                          BotDetector(config::LinksConfig::DefaultBotUserAgents()));
-  HttpRequest request;
-  request.method = "GET";
-  request.target = "/Bench123";
-  request.headers = {{"User-Agent",
-                      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
-                      "Mobile/15E148"}};
-  for (auto _ : state) {
-    HttpResponse response = service.Handle(request);
-    benchmark::DoNotOptimize(response.status);
-  }
-  bench.links().Stop();
-  const ClickQueueStats stats = bench.links().click_stats();
-  state.counters["clicks_lost"] = static_cast<double>(stats.refused + stats.lost);
+  RedirectLoopRocksDb(state, /*link_cache_bytes=*/0);
 }
 BENCHMARK(BM_RedirectHandlerRocksDbNoCache);
 
@@ -244,8 +232,7 @@ int Serve(uint16_t port, unsigned threads, bool rocksdb, bool link_cache) {
                                             ? std::make_unique<BenchStore>()
                                             : std::make_unique<BenchStore>(/*link_cache_bytes=*/0);
   LinkStore& store = rocksdb ? static_cast<LinkStore&>(durable->links()) : memory;
-  RedirectService service(WithBenchLink(store),
-                          BotDetector(config::LinksConfig::DefaultBotUserAgents()));
+  const RedirectService service = BenchRedirectService(store);
   HttpRouter router;
   service.Install(router);
   boost::asio::io_context io;

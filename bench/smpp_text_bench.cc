@@ -5,6 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bench/alloc_counter.h"
@@ -16,78 +17,63 @@ namespace {
 
 constexpr std::size_t kTextBytes = 64 * 1024;
 
-// Realistic SMS text, repeated: mostly ASCII with a few GSM specials and extension characters.
-std::string GsmText() {
-  const std::string sample =
-      "Your code is 482913. Reply STOP to opt out, HELP for help. Price: 5€ {promo} @shop ";
+// `sample` repeated to at least kTextBytes bytes.
+std::string Repeated(std::string_view sample) {
   std::string text;
   while (text.size() < kTextBytes) {
     text += sample;
   }
   return text;
+}
+
+// Realistic SMS text, repeated: mostly ASCII with a few GSM specials and extension characters.
+std::string GsmText() {
+  return Repeated(
+      "Your code is 482913. Reply STOP to opt out, HELP for help. Price: 5€ {promo} @shop ");
 }
 
 // Unicode text: mixed ASCII, Cyrillic, accented Latin and an emoji now and then.
 std::string UnicodeText() {
-  const std::string sample = "Привет! Ваш код 4829 — ça marche? 😀 Ответьте СТОП. ";
-  std::string text;
-  while (text.size() < kTextBytes) {
-    text += sample;
+  return Repeated("Привет! Ваш код 4829 — ça marche? 😀 Ответьте СТОП. ");
+}
+
+// Codes all of `input` with `kCode(input, out)` per iteration (a direct call), into an output
+// buffer reserved once (`out_reserve`) and cleared before each call; throughput counts input bytes.
+template <auto kCode, typename Output, typename Input>
+void CodeLoop(benchmark::State& state, const Input& input, std::size_t out_reserve) {
+  Output out;
+  out.reserve(out_reserve);
+  for (auto _ : state) {
+    out.clear();
+    benchmark::DoNotOptimize(kCode(input, out));
+    benchmark::DoNotOptimize(out.data());
   }
-  return text;
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * input.size()));
 }
 
 void BM_Gsm7EncodeFromUtf8(benchmark::State& state) {
   const std::string text = GsmText();
-  std::vector<uint8_t> out;
-  out.reserve(text.size() * 2);
-  for (auto _ : state) {
-    out.clear();
-    benchmark::DoNotOptimize(EncodeGsm7(text, out));
-    benchmark::DoNotOptimize(out.data());
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+  CodeLoop<EncodeGsm7, std::vector<uint8_t>>(state, text, text.size() * 2);
 }
 BENCHMARK(BM_Gsm7EncodeFromUtf8);
 
 void BM_Gsm7DecodeToUtf8(benchmark::State& state) {
   std::vector<uint8_t> septets;
   EncodeGsm7(GsmText(), septets);
-  std::string out;
-  out.reserve(septets.size() * 3 + 4);
-  for (auto _ : state) {
-    out.clear();
-    benchmark::DoNotOptimize(DecodeGsm7(septets, out));
-    benchmark::DoNotOptimize(out.data());
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * septets.size()));
+  CodeLoop<DecodeGsm7, std::string>(state, septets, septets.size() * 3 + 4);
 }
 BENCHMARK(BM_Gsm7DecodeToUtf8);
 
 void BM_Ucs2EncodeFromUtf8(benchmark::State& state) {
   const std::string text = UnicodeText();
-  std::vector<uint8_t> out;
-  out.reserve(text.size() * 2);
-  for (auto _ : state) {
-    out.clear();
-    benchmark::DoNotOptimize(EncodeUcs2(text, out));
-    benchmark::DoNotOptimize(out.data());
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+  CodeLoop<EncodeUcs2, std::vector<uint8_t>>(state, text, text.size() * 2);
 }
 BENCHMARK(BM_Ucs2EncodeFromUtf8);
 
 void BM_Ucs2DecodeToUtf8(benchmark::State& state) {
   std::vector<uint8_t> ucs2;
   EncodeUcs2(UnicodeText(), ucs2);
-  std::string out;
-  out.reserve(ucs2.size() * 2 + 8);
-  for (auto _ : state) {
-    out.clear();
-    benchmark::DoNotOptimize(DecodeUcs2(ucs2, out));
-    benchmark::DoNotOptimize(out.data());
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * ucs2.size()));
+  CodeLoop<DecodeUcs2, std::string>(state, ucs2, ucs2.size() * 2 + 8);
 }
 BENCHMARK(BM_Ucs2DecodeToUtf8);
 
@@ -95,14 +81,7 @@ BENCHMARK(BM_Ucs2DecodeToUtf8);
 void BM_Ucs2DecodeAsciiToUtf8(benchmark::State& state) {
   std::vector<uint8_t> ucs2;
   EncodeUcs2(std::string(kTextBytes, 'a'), ucs2);
-  std::string out;
-  out.reserve(ucs2.size() * 2 + 8);
-  for (auto _ : state) {
-    out.clear();
-    benchmark::DoNotOptimize(DecodeUcs2(ucs2, out));
-    benchmark::DoNotOptimize(out.data());
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * ucs2.size()));
+  CodeLoop<DecodeUcs2, std::string>(state, ucs2, ucs2.size() * 2 + 8);
 }
 BENCHMARK(BM_Ucs2DecodeAsciiToUtf8);
 

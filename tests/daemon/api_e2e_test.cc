@@ -10,24 +10,18 @@
 
 #include <algorithm>
 #include <cctype>
-#include <condition_variable>
 #include <fstream>
-#include <mutex>
 
 #include "boost/json/parse.hpp"
-#include "smpp/smsc_server.h"
 #include "tests/daemon/daemon_process.h"
 #include "tests/daemon/inbound_test_util.h"
-#include "tests/smpp/session_test_util.h"
+#include "tests/daemon/test_smsc.h"
 
 namespace confab::testing {
 namespace {
 
 using smpp::CommandStatus;
-using smpp::testing::Get;
-using smpp::testing::IoThread;
 using smpp::testing::Result;
-using smpp::testing::ToPromise;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using namespace std::chrono_literals;
@@ -36,66 +30,9 @@ constexpr char kToken[] = "e2e-support-token-0123456789";
 constexpr char kSubscriber[] = "15552000009";
 constexpr char kShortDomain[] = "go.example.com";
 
-// The carrier: takes confabd's bind, keeps every submit_sm text with the id it answered.
-class Smsc : public smpp::SessionHandler {
- public:
-  void OnRequest(smpp::Session&, const smpp::Pdu& request, smpp::Responder responder) override {
-    if (const auto* submit = std::get_if<smpp::SubmitSm>(&request.body)) {
-      std::lock_guard lock(mutex_);
-      const std::string id = std::to_string(7000 + submits_.size());
-      submits_.emplace_back(
-          id, std::string(submit->short_message.begin(), submit->short_message.end()));
-      cv_.notify_all();
-      responder.RespondMessageId(id);
-    } else {
-      responder.Respond(CommandStatus::kOk);
-    }
-  }
-  void OnBound(smpp::Session& session) override {
-    std::lock_guard lock(mutex_);
-    bound_ = session.shared_from_this();
-    cv_.notify_all();
-  }
-  std::shared_ptr<smpp::Session> WaitBound(std::chrono::milliseconds deadline) {
-    std::unique_lock lock(mutex_);
-    cv_.wait_for(lock, deadline, [&] { return bound_ != nullptr; });
-    return bound_;
-  }
-  // The first submit (id, text) whose text contains `needle`, waiting up to `deadline`.
-  std::optional<std::pair<std::string, std::string>> WaitSubmit(const std::string& needle,
-                                                                std::chrono::seconds deadline) {
-    std::unique_lock lock(mutex_);
-    std::optional<std::pair<std::string, std::string>> found;
-    cv_.wait_for(lock, deadline, [&] {
-      for (const auto& submit : submits_) {
-        if (submit.second.find(needle) != std::string::npos) {
-          found = submit;
-          return true;
-        }
-      }
-      return false;
-    });
-    return found;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::shared_ptr<smpp::Session> bound_;
-  std::vector<std::pair<std::string, std::string>> submits_;
-};
-
+// A deliver_sm from the subscriber to the brand, and the response.
 Result Exchange(smpp::Session& session, std::string_view text, uint8_t esm_class = 0) {
-  std::vector<uint8_t> bytes(text.begin(), text.end());
-  smpp::DeliverSm body;
-  body.source = smpp::Address{1, 1, kSubscriber};
-  body.destination = smpp::Address{1, 1, std::string_view(kBrand).substr(1)};
-  body.esm_class = esm_class;
-  body.short_message = bytes;
-  auto promise = std::make_shared<std::promise<Result>>();
-  auto future = promise->get_future();
-  session.Submit(smpp::MakePdu(body, 0), ToPromise(promise));
-  return Get(future);
+  return confab::testing::Exchange(session, Deliver(kSubscriber, text, esm_class));
 }
 
 // The inbound suites' config with short links on and an agent's token.
@@ -122,31 +59,15 @@ class ApiEndToEndTest : public DirTest {
 };
 
 TEST_F(ApiEndToEndTest, MoConversationReplyWithShortLinkAndReceiptSeenThroughTheApi) {
-  IoThread io;
-  auto handler = std::make_shared<Smsc>();
-  smpp::SmscServerOptions options;
-  options.session = smpp::testing::TestOptions();
-  options.bind_burst = 0;
-  auto server = smpp::SmscServer::Listen(
-      io.executor(), options, [](const smpp::BindRequest&) { return CommandStatus::kOk; }, handler);
-  ASSERT_TRUE(server.ok()) << server.status();
-  struct StopServer {
-    std::shared_ptr<smpp::SmscServer> server;
-    ~StopServer() {
-      std::promise<void> stopped;
-      server->Stop([&] { stopped.set_value(); });
-      EXPECT_EQ(stopped.get_future().wait_for(20s), std::future_status::ready);
-    }
-  } stop_server{*server};
+  TestSmsc smsc;
+  const absl::Status listening = smsc.Listen();
+  ASSERT_TRUE(listening.ok()) << listening;
 
-  const std::string config = WriteConfig(dir_, (*server)->port());
+  const std::string config = WriteConfig(dir_, smsc.port());
   const std::filesystem::path runtime = dir_ / "runtime.json";
   Child daemon(CONFAB_DAEMON_PATH, {"--config", config, "--runtime-file", runtime.string()},
                dir_ / "confabd.log");
-  std::shared_ptr<smpp::Session> session;
-  for (int i = 0; i < 60 && session == nullptr && !daemon.exited(); ++i) {  // 30 s at most
-    session = handler->WaitBound(500ms);
-  }
+  const std::shared_ptr<smpp::Session> session = smsc.WaitBound(daemon);
   ASSERT_NE(session, nullptr) << "confabd did not bind" << Log();
   ASSERT_TRUE(WaitForChange(
       dir_, [&] { return ReadWhole(runtime).find("\"admin\"") != std::string::npos; }, 30s,
@@ -182,18 +103,18 @@ TEST_F(ApiEndToEndTest, MoConversationReplyWithShortLinkAndReceiptSeenThroughThe
 
   // The carrier receives it with the short link.
   const auto submit =
-      handler->WaitSubmit(std::string("Track it at https://") + kShortDomain + "/", 30s);
+      smsc.WaitSubmit(std::string("Track it at https://") + kShortDomain + "/", 30s);
   ASSERT_TRUE(submit.has_value()) << "no submit_sm with a short link" << Log();
   // The short link ends the text: the domain, '/', and an 8-character base62 code.
   const std::string prefix = std::string("https://") + kShortDomain + "/";
-  const std::string code = submit->second.substr(submit->second.rfind(prefix) + prefix.size());
-  EXPECT_EQ(code.size(), 8u) << submit->second;
+  const std::string code = submit->text.substr(submit->text.rfind(prefix) + prefix.size());
+  EXPECT_EQ(code.size(), 8u) << submit->text;
   EXPECT_TRUE(std::all_of(code.begin(), code.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0;
-  })) << submit->second;
+  })) << submit->text;
 
   // Its receipt: answered once applied, so the thread view shows it at once.
-  const std::string receipt = "id:" + submit->first +
+  const std::string receipt = "id:" + submit->id +
                               " sub:001 dlvrd:001 submit date:2611242200 done date:2611242201 "
                               "stat:DELIVRD err:000 text:It ships today";
   ASSERT_EQ(Exchange(*session, receipt, smpp::esm_class::kTypeDeliveryReceipt).response.status(),

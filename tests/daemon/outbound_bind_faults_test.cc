@@ -99,22 +99,11 @@ class OutboundBindFaultsTest : public DirTest {
                                          [this] { return Logs(); }));
   }
 
-  // Waits until `check` holds over /metrics: re-read on every change in the test directory (the
-  // logs), at least every 200 ms, until `deadline` fails the test.
+  // Waits until `check` holds over the daemon's /metrics (kept in metrics_), until `deadline`
+  // fails the test.
   bool WaitForMetrics(const std::function<bool(const std::string&)>& check,
                       std::chrono::seconds deadline) {
-    const auto until = std::chrono::steady_clock::now() + deadline;
-    const auto holds = [&] {
-      metrics_ = GetMetrics(admin_port_);
-      return check(metrics_);
-    };
-    while (!holds()) {
-      if (std::chrono::steady_clock::now() >= until || daemon_->exited()) {
-        return false;
-      }
-      WaitForChange(dir_, holds, 200ms, daemon_.get());
-    }
-    return true;
+    return confab::testing::WaitForMetrics(dir_, admin_port_, *daemon_, check, deadline, metrics_);
   }
 
   // Stops the daemon cleanly, then checks the store: outbox empty, each reply once, `state`.

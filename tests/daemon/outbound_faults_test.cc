@@ -93,22 +93,11 @@ class OutboundFaultsTest : public DirTest {
         << "MOs not acknowledged" << Logs();
   }
 
-  // Waits until `check` holds over the daemon's /metrics: re-read on every log write, and at
-  // least every 200 ms (a retry in backoff writes nothing), until `deadline` fails the test.
+  // Waits until `check` holds over the daemon's /metrics (kept in metrics_), until `deadline`
+  // fails the test.
   bool WaitForMetrics(const std::function<bool(const std::string&)>& check,
                       std::chrono::seconds deadline) {
-    const auto until = std::chrono::steady_clock::now() + deadline;
-    const auto holds = [&] {
-      metrics_ = GetMetrics(admin_port_);
-      return check(metrics_);
-    };
-    while (!holds()) {
-      if (std::chrono::steady_clock::now() >= until || daemon_->exited()) {
-        return false;
-      }
-      WaitForChange(dir_, holds, 200ms, daemon_.get());
-    }
-    return true;
+    return confab::testing::WaitForMetrics(dir_, admin_port_, *daemon_, check, deadline, metrics_);
   }
 
   // SIGTERM: the daemon must stop cleanly; then the store is read, with every reply settled.

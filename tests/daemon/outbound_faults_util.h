@@ -1,7 +1,8 @@
 #pragma once
 
 // Shared by the daemon-level outbound fault suites (outbound_faults_test.cc,
-// outbound_bind_faults_test.cc): reading Prometheus text and counting lines in logs.
+// outbound_bind_faults_test.cc): starting confabd, waiting on and reading its Prometheus text,
+// and counting lines in logs.
 
 #include <chrono>
 #include <cstdlib>
@@ -12,13 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "boost/asio/connect.hpp"
-#include "boost/asio/io_context.hpp"
-#include "boost/asio/ip/tcp.hpp"
-#include "boost/asio/read.hpp"
-#include "boost/asio/write.hpp"
 #include "boost/json/parse.hpp"
 #include "gtest/gtest.h"
+#include "tests/daemon/daemon_process.h"
 #include "tests/daemon/inbound_test_util.h"
 
 namespace confab::testing {
@@ -50,24 +47,25 @@ inline std::string MetricsTokenConfig() {
          "\"\nrole = \"analyst\"\n";
 }
 
-// The body of GET /metrics on the admin port with kMetricsToken ("" on any error).
-inline std::string GetMetrics(int port) {
-  namespace asio = boost::asio;
-  asio::io_context io;
-  asio::ip::tcp::socket socket(io);
-  boost::system::error_code ec;
-  socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)}, ec);
-  if (ec) {
-    return "";
+// Waits until `check` holds over the body of GET /metrics on `admin_port` (with kMetricsToken;
+// "" when the daemon does not answer), kept in `metrics`: re-read on every change in `dir` (the
+// logs), and at least every 200 ms (a retry in backoff writes nothing), until `daemon` exits or
+// `deadline` passes (false then).
+inline bool WaitForMetrics(const std::filesystem::path& dir, int admin_port, Child& daemon,
+                           const std::function<bool(const std::string&)>& check,
+                           std::chrono::seconds deadline, std::string& metrics) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  const auto holds = [&] {
+    metrics = HttpGet(admin_port, "/metrics", kMetricsToken).body;
+    return check(metrics);
+  };
+  while (!holds()) {
+    if (std::chrono::steady_clock::now() >= until || daemon.exited()) {
+      return false;
+    }
+    WaitForChange(dir, holds, std::chrono::milliseconds(200), &daemon);
   }
-  const std::string request = std::string("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n") +
-                              "Authorization: Bearer " + kMetricsToken +
-                              "\r\nConnection: close\r\n\r\n";
-  asio::write(socket, asio::buffer(request), ec);
-  std::string response;
-  asio::read(socket, asio::dynamic_buffer(response), ec);  // until the server closes
-  const std::size_t body = response.find("\r\n\r\n");
-  return body == std::string::npos ? "" : response.substr(body + 4);
+  return true;
 }
 
 // Occurrences of `needle` in `text`.

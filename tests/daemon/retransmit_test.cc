@@ -12,78 +12,17 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <condition_variable>
-#include <mutex>
-
 #include "fmt/format.h"
-#include "smpp/smsc_server.h"
 #include "tests/daemon/inbound_test_util.h"
-#include "tests/smpp/session_test_util.h"
+#include "tests/daemon/test_smsc.h"
 
 namespace confab::testing {
 namespace {
 
 using smpp::CommandStatus;
 using smpp::testing::Get;
-using smpp::testing::IoThread;
 using smpp::testing::Result;
-using smpp::testing::ToPromise;
 using namespace std::chrono_literals;
-
-// The carrier side: takes confabd's bind, accepts the replies confabd sends.
-class Smsc : public smpp::SessionHandler {
- public:
-  void OnRequest(smpp::Session&, const smpp::Pdu& request, smpp::Responder responder) override {
-    if (std::holds_alternative<smpp::SubmitSm>(request.body)) {
-      responder.RespondMessageId("1");
-    } else {
-      responder.Respond(CommandStatus::kOk);
-    }
-  }
-  void OnBound(smpp::Session& session) override {
-    std::lock_guard lock(mutex_);
-    bound_ = session.shared_from_this();
-    cv_.notify_all();
-  }
-  std::shared_ptr<smpp::Session> WaitBound(std::chrono::milliseconds deadline) {
-    std::unique_lock lock(mutex_);
-    cv_.wait_for(lock, deadline, [&] { return bound_ != nullptr; });
-    return bound_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::shared_ptr<smpp::Session> bound_;
-};
-
-// A deliver_sm from `from` to the brand; `udh` (optional) goes before the GSM 7-bit text
-// (unpacked: plain ASCII letters, digits, spaces and .,? are their own GSM codes).
-smpp::Pdu Deliver(std::string_view from_digits, std::string_view text,
-                  const std::vector<uint8_t>& udh = {}) {
-  static thread_local std::vector<uint8_t> bytes;  // viewed by the PDU until it is encoded
-  bytes = udh;
-  bytes.insert(bytes.end(), text.begin(), text.end());
-  smpp::DeliverSm body;
-  body.source = smpp::Address{1, 1, from_digits};
-  body.destination = smpp::Address{1, 1, std::string_view(kBrand).substr(1)};
-  body.esm_class = udh.empty() ? 0 : smpp::esm_class::kUdhi;
-  body.data_coding = 0;
-  body.short_message = bytes;
-  return smpp::MakePdu(body, 0);
-}
-
-std::future<Result> Send(smpp::Session& session, const smpp::Pdu& pdu) {
-  auto promise = std::make_shared<std::promise<Result>>();
-  auto future = promise->get_future();
-  session.Submit(pdu, ToPromise(promise));  // encodes before it returns
-  return future;
-}
-
-Result Exchange(smpp::Session& session, const smpp::Pdu& pdu) {
-  std::future<Result> future = Send(session, pdu);
-  return Get(future);
-}
 
 std::string StatusText(const Result& r) {
   if (r.ec) {
@@ -111,30 +50,13 @@ constexpr std::string_view kLongParts[] = {
     "And this is the third and final part of the long message."};
 
 TEST_F(RetransmitTest, RetransmittedMosAndPartsAreStoredOnceWithOneReply) {
-  IoThread io;
-  auto handler = std::make_shared<Smsc>();
-  smpp::SmscServerOptions options;
-  options.session = smpp::testing::TestOptions();
-  options.bind_burst = 0;
-  auto server = smpp::SmscServer::Listen(
-      io.executor(), options, [](const smpp::BindRequest&) { return CommandStatus::kOk; }, handler);
-  ASSERT_TRUE(server.ok()) << server.status();
-  // Stops the server on every way out (its sessions hold the handler until then).
-  struct StopServer {
-    std::shared_ptr<smpp::SmscServer> server;
-    ~StopServer() {
-      std::promise<void> stopped;
-      server->Stop([&] { stopped.set_value(); });
-      EXPECT_EQ(stopped.get_future().wait_for(20s), std::future_status::ready);
-    }
-  } stop_server{*server};
+  TestSmsc smsc;
+  const absl::Status listening = smsc.Listen();
+  ASSERT_TRUE(listening.ok()) << listening;
 
-  const std::string config = WriteInboundConfig(dir_, (*server)->port());
+  const std::string config = WriteInboundConfig(dir_, smsc.port());
   Child daemon(CONFAB_DAEMON_PATH, {"--config", config}, dir_ / "confabd.log");
-  std::shared_ptr<smpp::Session> session;
-  for (int i = 0; i < 60 && session == nullptr && !daemon.exited(); ++i) {  // 30 s at most
-    session = handler->WaitBound(std::chrono::milliseconds(500));
-  }
+  const std::shared_ptr<smpp::Session> session = smsc.WaitBound(daemon);
   ASSERT_FALSE(daemon.exited()) << "confabd exited" << Log();
   ASSERT_NE(session, nullptr) << "confabd did not bind within 30 s" << Log();
 
@@ -158,7 +80,7 @@ TEST_F(RetransmitTest, RetransmittedMosAndPartsAreStoredOnceWithOneReply) {
   // 3. A 3-part UDH message, parts in the order 3, 1, 3, 2, each after the previous ack.
   for (uint8_t part : {3, 1, 3, 2}) {
     const std::vector<uint8_t> udh = {0x05, 0x00, 0x03, 0x42, 0x03, part};
-    const Result r = Exchange(*session, Deliver(kLongFrom, kLongParts[part - 1], udh));
+    const Result r = Exchange(*session, Deliver(kLongFrom, kLongParts[part - 1], 0, udh));
     EXPECT_EQ(StatusText(r), StatusText(first)) << "part " << int{part};
   }
 

@@ -49,10 +49,16 @@ Result BindAndWait(Session& session, BindType type, std::string password = "secr
   return Get(future);
 }
 
-Result SubmitAndWait(Session& session, const Pdu& pdu) {
+// Submits `pdu` on `session`; the future holds the response.
+std::future<Result> SubmitAsync(Session& session, const Pdu& pdu) {
   auto promise = std::make_shared<std::promise<Result>>();
   auto future = promise->get_future();
   session.Submit(pdu, ToPromise(promise));
+  return future;
+}
+
+Result SubmitAndWait(Session& session, const Pdu& pdu) {
+  auto future = SubmitAsync(session, pdu);
   return Get(future);
 }
 
@@ -237,9 +243,7 @@ TEST(SessionTest, AsyncResponderCompletedFromAnotherThread) {
   Pair p = MakePair(io);
   p.smsc_handler->hold = true;
   ASSERT_EQ(BindAndWait(*p.esme, BindType::kTransmitter).response.status(), CommandStatus::kOk);
-  auto promise = std::make_shared<std::promise<Result>>();
-  auto future = promise->get_future();
-  p.esme->Submit(MakeSubmit(), ToPromise(promise));
+  auto future = SubmitAsync(*p.esme, MakeSubmit());
   ASSERT_TRUE(p.smsc_handler->WaitRequests(1));
   std::thread other([responder = p.smsc_handler->TakeHeld()]() mutable {
     std::string id = "durable-42";  // dies after the call: the responder must have copied it
@@ -259,9 +263,7 @@ TEST(SessionTest, DroppedResponderAnswersSysErr) {
   Pair p = MakePair(io);
   p.smsc_handler->hold = true;
   ASSERT_EQ(BindAndWait(*p.esme, BindType::kTransmitter).response.status(), CommandStatus::kOk);
-  auto promise = std::make_shared<std::promise<Result>>();
-  auto future = promise->get_future();
-  p.esme->Submit(MakeSubmit(), ToPromise(promise));
+  auto future = SubmitAsync(*p.esme, MakeSubmit());
   ASSERT_TRUE(p.smsc_handler->WaitRequests(1));
   { Responder dropped = p.smsc_handler->TakeHeld(); }
   EXPECT_EQ(Get(future).response.status(), CommandStatus::kSysErr);
@@ -276,9 +278,7 @@ TEST(SessionTest, FullWindowMakesTheSenderWait) {
   ASSERT_EQ(BindAndWait(*p.esme, BindType::kTransmitter).response.status(), CommandStatus::kOk);
   std::vector<std::future<Result>> futures;
   for (int i = 0; i < 3; ++i) {
-    auto promise = std::make_shared<std::promise<Result>>();
-    futures.push_back(promise->get_future());
-    p.esme->Submit(MakeSubmit(), ToPromise(promise));
+    futures.push_back(SubmitAsync(*p.esme, MakeSubmit()));
   }
   ASSERT_TRUE(p.smsc_handler->WaitRequests(2));
   // The third is still with the sender: the window holds two.
@@ -306,9 +306,7 @@ TEST(SessionTest, ReaderStopsReadingWhileInboundRequestsAreAtTheCap) {
   ASSERT_EQ(BindAndWait(*p.esme, BindType::kTransmitter).response.status(), CommandStatus::kOk);
   std::vector<std::future<Result>> futures;
   for (int i = 0; i < 3; ++i) {
-    auto promise = std::make_shared<std::promise<Result>>();
-    futures.push_back(promise->get_future());
-    p.esme->Submit(MakeSubmit(), ToPromise(promise));
+    futures.push_back(SubmitAsync(*p.esme, MakeSubmit()));
   }
   ASSERT_TRUE(p.smsc_handler->WaitRequests(2));
   // The third request left the sender (its window is 8)...
@@ -529,12 +527,8 @@ TEST(SessionTest, CloseFailsOutstandingAndWaitingRequests) {
   Pair p = MakePair(io, o);
   p.smsc_handler->hold = true;
   ASSERT_EQ(BindAndWait(*p.esme, BindType::kTransmitter).response.status(), CommandStatus::kOk);
-  auto first = std::make_shared<std::promise<Result>>();
-  auto second = std::make_shared<std::promise<Result>>();
-  auto f1 = first->get_future();
-  auto f2 = second->get_future();
-  p.esme->Submit(MakeSubmit(), ToPromise(first));
-  p.esme->Submit(MakeSubmit(), ToPromise(second));
+  auto f1 = SubmitAsync(*p.esme, MakeSubmit());
+  auto f2 = SubmitAsync(*p.esme, MakeSubmit());
   ASSERT_TRUE(p.smsc_handler->WaitRequests(1));
   p.esme->Close();
   EXPECT_EQ(Get(f1).ec, SessionError::kClosed);
