@@ -1,10 +1,12 @@
 #include "daemon/staged_parts.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "daemon/logging.h"
 #include "store/reader.h"
 #include "store/schema.h"
 
@@ -85,7 +87,12 @@ absl::StatusOr<std::map<uint8_t, smpp::StoredPart>> StagedPartStore::Current(
     const std::string& prefix, const Location& location) {
   std::map<uint8_t, smpp::StoredPart> parts;
   auto it = pending_.find(prefix);
-  if (it == pending_.end() || !it->second.erased) {
+  ASSIGN_OR_RETURN(const FirstParts* durable, Durable());
+  // The index knows whether anything of this message is durable, so the first part of a long
+  // message (the usual case) costs no store read. A prefix whose durable parts the index does
+  // not show yet (committed, but its entry since touched by a later group) has them all in
+  // its pending entry too.
+  if ((it == pending_.end() || !it->second.erased) && durable->contains(prefix)) {
     ASSIGN_OR_RETURN(auto stored, store::StoreReader(source_).ListParts(
                                       location.thread, location.ref, location.total));
     for (const auto& [seq, record] : stored) {
@@ -109,7 +116,9 @@ absl::StatusOr<bool> StagedPartStore::Put(const smpp::PartKey& key, const smpp::
   }
   writes_->PutPart(location.thread, location.ref, location.total, part.seq,
                    ToRecord(part, key.ref16));
-  Touch(prefix).parts[part.seq] = part;
+  Pending& pending = Touch(prefix);
+  pending.parts[part.seq] = part;
+  pending.ref16 = key.ref16;
   return true;
 }
 
@@ -138,40 +147,52 @@ absl::Status StagedPartStore::Erase(const smpp::PartKey& key) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<smpp::PartKey>> StagedPartStore::KeysFirstReceivedBy(
-    smpp::WallTime cutoff) {
-  // Only incomplete messages have parts, so the family is small: one pass over it.
-  absl::flat_hash_map<std::string, std::pair<uint64_t, bool>> first;  // prefix → (at_ms, ref16)
-  absl::Status error;
+void StagedPartStore::AddFirst(FirstParts& first, const std::string& prefix, FirstPart part) {
+  auto [it, added] = first.try_emplace(prefix, part);
+  if (!added) {
+    it->second.at_ms = std::min(it->second.at_ms, part.at_ms);
+  }
+}
+
+absl::StatusOr<const StagedPartStore::FirstParts*> StagedPartStore::Durable() {
+  if (durable_) {
+    return &*durable_;
+  }
+  FirstParts first;
+  std::size_t undecodable = 0;
   RETURN_IF_ERROR(
       source_.Scan(store::Cf::kParts, "", "", [&](std::string_view key, std::string_view value) {
         absl::StatusOr<store::PartRecord> record = store::DecodePart(value);
         if (key.size() != kPrefixSize + 1 || !record.ok() || record->bytes.size() < kPartHeader) {
-          error = absl::DataLossError("parts: undecodable entry");
-          return false;
+          ++undecodable;  // left out: one bad entry must not stop every other reassembly
+          return true;
         }
-        auto [it, added] = first.try_emplace(std::string(key.substr(0, kPrefixSize)), record->at_ms,
-                                             record->bytes[2] != 0);
-        if (!added) {
-          it->second.first = std::min(it->second.first, record->at_ms);
-        }
+        AddFirst(first, std::string(key.substr(0, kPrefixSize)),
+                 {record->at_ms, record->bytes[2] != 0});
         return true;
       }));
-  RETURN_IF_ERROR(error);
+  if (undecodable > 0) {
+    Logger("pipeline")->warn("parts: {} undecodable entries left out of reassembly", undecodable);
+  }
+  durable_ = std::move(first);
+  return &*durable_;
+}
+
+absl::StatusOr<std::vector<smpp::PartKey>> StagedPartStore::KeysFirstReceivedBy(
+    smpp::WallTime cutoff) {
+  ASSIGN_OR_RETURN(const FirstParts* durable, Durable());
+  FirstParts first = *durable;  // few: only messages still waiting for parts
   for (const auto& [prefix, pending] : pending_) {
     if (pending.erased) {
       first.erase(prefix);
     }
     for (const auto& [seq, part] : pending.parts) {
-      auto [it, added] = first.try_emplace(prefix, ToMs(part.received_at), false);
-      if (!added) {
-        it->second.first = std::min(it->second.first, ToMs(part.received_at));
-      }
+      AddFirst(first, prefix, {ToMs(part.received_at), pending.ref16});
     }
   }
   std::vector<smpp::PartKey> keys;
   for (const auto& [prefix, value] : first) {
-    if (value.first > ToMs(cutoff)) {
+    if (value.at_ms > ToMs(cutoff)) {
       continue;
     }
     std::optional<store::ThreadId> thread = store::DecodeThreadKey(prefix.substr(0, 16));
@@ -180,7 +201,7 @@ absl::StatusOr<std::vector<smpp::PartKey>> StagedPartStore::KeysFirstReceivedBy(
     }
     const uint16_t ref = static_cast<uint16_t>((static_cast<uint8_t>(prefix[16]) << 8) |
                                                static_cast<uint8_t>(prefix[17]));
-    keys.push_back(MakePartKey(*thread, {ref, static_cast<uint8_t>(prefix[18]), 0, value.second}));
+    keys.push_back(MakePartKey(*thread, {ref, static_cast<uint8_t>(prefix[18]), 0, value.ref16}));
   }
   return keys;
 }
@@ -188,9 +209,20 @@ absl::StatusOr<std::vector<smpp::PartKey>> StagedPartStore::KeysFirstReceivedBy(
 void StagedPartStore::Retire(uint64_t group, const std::vector<std::string>& keys) {
   for (const std::string& prefix : keys) {
     auto it = pending_.find(prefix);
-    if (it != pending_.end() && it->second.group == group) {
-      pending_.erase(it);
+    if (it == pending_.end() || it->second.group != group) {
+      continue;  // touched again by a later group: that one's Retire carries it all
     }
+    if (durable_) {
+      // What the group made durable: the stored parts (gone if erased) plus the staged ones.
+      const Pending& pending = it->second;
+      if (pending.erased) {
+        durable_->erase(prefix);
+      }
+      for (const auto& [seq, part] : pending.parts) {
+        AddFirst(*durable_, prefix, {ToMs(part.received_at), pending.ref16});
+      }
+    }
+    pending_.erase(it);
   }
 }
 
