@@ -63,10 +63,17 @@ class StagedPartsTest : public ::testing::Test {
   template <typename Stage>
   void Commit(StagedPartStore& parts, uint64_t id, Stage stage) {
     store::WriteSet writes(store_.handles());
+    const std::vector<std::string> touched = StageOnly(parts, id, writes, stage);
+    ASSERT_TRUE(store_.Apply(writes.Release()).ok());
+    parts.Retire(id, touched);
+  }
+  // Runs `stage` as group `id` into `writes`, not committed; the keys it touched.
+  template <typename Stage>
+  static std::vector<std::string> StageOnly(StagedPartStore& parts, uint64_t id,
+                                            store::WriteSet& writes, Stage stage) {
     parts.Bind(&writes, id);
     stage(parts);
-    ASSERT_TRUE(store_.Apply(writes.Release()).ok());
-    parts.Retire(id, parts.TakeTouched());
+    return parts.TakeTouched();
   }
   // The profiles of the messages whose first part came by `ms`.
   static std::vector<std::string> Due(StagedPartStore& parts, int64_t ms) {
@@ -129,13 +136,12 @@ TEST_F(StagedPartsTest, APrefixTouchedByTwoGroupsIsCountedWhenTheLaterOneCommits
   StagedPartStore parts(source_);
   EXPECT_THAT(Due(parts, 0), IsEmpty());  // the index exists from here on
   store::WriteSet first(store_.handles());
-  parts.Bind(&first, 1);
-  ASSERT_TRUE(parts.Put(Key(1, 7), Part(1, 1000)).ok());
-  const std::vector<std::string> first_keys = parts.TakeTouched();
+  const std::vector<std::string> first_keys = StageOnly(parts, 1, first, [](StagedPartStore& p) {
+    ASSERT_TRUE(p.Put(Key(1, 7), Part(1, 1000)).ok());
+  });
   store::WriteSet second(store_.handles());
-  parts.Bind(&second, 2);
-  ASSERT_TRUE(parts.Erase(Key(1, 7)).ok());
-  const std::vector<std::string> second_keys = parts.TakeTouched();
+  const std::vector<std::string> second_keys =
+      StageOnly(parts, 2, second, [](StagedPartStore& p) { ASSERT_TRUE(p.Erase(Key(1, 7)).ok()); });
   ASSERT_TRUE(store_.Apply(first.Release()).ok());
   parts.Retire(1, first_keys);  // group 2 still holds the prefix: its erase is still staged
   EXPECT_THAT(Due(parts, 5000), IsEmpty());
@@ -148,12 +154,12 @@ TEST_F(StagedPartsTest, AfterAFailedCommitAnEarlierCommittedGroupIsStillFound) {
   StagedPartStore parts(source_);
   EXPECT_THAT(Due(parts, 0), IsEmpty());
   store::WriteSet first(store_.handles());
-  parts.Bind(&first, 1);
-  ASSERT_TRUE(parts.Put(Key(1, 7), Part(1, 1000)).ok());
-  const std::vector<std::string> first_keys = parts.TakeTouched();
+  const std::vector<std::string> first_keys = StageOnly(parts, 1, first, [](StagedPartStore& p) {
+    ASSERT_TRUE(p.Put(Key(1, 7), Part(1, 1000)).ok());
+  });
   store::WriteSet second(store_.handles());
-  parts.Bind(&second, 2);
-  ASSERT_TRUE(parts.Put(Key(1, 7), Part(2, 1100)).ok());
+  StageOnly(parts, 2, second,
+            [](StagedPartStore& p) { ASSERT_TRUE(p.Put(Key(1, 7), Part(2, 1100)).ok()); });
   ASSERT_TRUE(store_.Apply(first.Release()).ok());
   parts.Retire(1, first_keys);  // the prefix's entry now belongs to group 2
   parts.Clear();                // group 2 failed
