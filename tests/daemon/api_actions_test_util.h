@@ -21,6 +21,7 @@
 #include "daemon/quiet_hours.h"
 #include "daemon/shortener.h"
 #include "store/reader.h"
+#include "tests/daemon/api_test_routes.h"
 #include "tests/daemon/pipeline_fixture.h"
 
 namespace confab::api::testing {
@@ -29,19 +30,7 @@ using pipeline::testing::kBrand;
 using pipeline::testing::kStartMs;
 using pipeline::testing::TextMo;
 
-class RecordingRoutes : public ApiRoutes {
- public:
-  void Add(std::string method, std::string pattern, Access access, ApiHandler handler) override {
-    EXPECT_EQ(access, Access::kConversations) << pattern;
-    handlers_[method + " " + pattern] = std::move(handler);
-  }
-  bool Has(const std::string& key) const { return handlers_.contains(key); }
-  const ApiHandler& Get(const std::string& key) const { return handlers_.at(key); }
-  std::size_t size() const { return handlers_.size(); }
-
- private:
-  std::map<std::string, ApiHandler> handlers_;
-};
+using RecordingRoutes = RecordedRoutes;  // Access::kConversations
 
 // Codes "C0000000", "C0000001", … (never repeating); `on_next` runs before each is drawn.
 class CountingCodes : public CodeSource {
@@ -115,12 +104,7 @@ class ActionsTest : public pipeline::testing::PipelineFixture {
     call.http.body = std::move(body);
     call.path_params = std::move(params);
     call.role = config::Role::kSupport;
-    auto promise = std::make_shared<std::promise<HttpResponse>>();
-    std::future<HttpResponse> future = promise->get_future();
-    routes_.Get(method + " " + pattern)(std::move(call), [promise](HttpResponse response) {
-      promise->set_value(std::move(response));
-    });
-    HttpResponse response = future.get();
+    HttpResponse response = routes_.Run(method, pattern, std::move(call));
     Answer answer;
     answer.status = response.status;
     boost::system::error_code ec;

@@ -16,6 +16,7 @@
 #include "daemon/dispatcher.h"
 #include "store/memory_store.h"
 #include "store/write_set.h"
+#include "tests/daemon/api_test_routes.h"
 #include "tests/daemon/carriers_test_util.h"
 
 namespace confab::api {
@@ -30,40 +31,23 @@ using smpp::testing::kDeadline;
 using smpp::testing::TestHandler;
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
+using testing::RecordedRoutes;
 
 constexpr uint64_t kBrand = 15550100000;
 
-class BindRoutes final : public ApiRoutes {
+class BindRoutes final : public RecordedRoutes {
  public:
-  void Add(std::string method, std::string pattern, Access access, ApiHandler handler) override {
-    EXPECT_EQ(access, Access::kSettings) << pattern;
-    handlers_[method + " " + pattern] = std::move(handler);
-  }
+  BindRoutes() : RecordedRoutes(Access::kSettings) {}
   // Calls the handler of `pattern` with `params`; `query` ("?wait=true") goes in the target.
   HttpResponse Call(const std::string& method, const std::string& pattern,
                     std::vector<std::pair<std::string, std::string>> params = {},
                     const std::string& query = "") {
-    auto found = handlers_.find(method + " " + pattern);
-    EXPECT_NE(found, handlers_.end()) << method << " " << pattern;
-    if (found == handlers_.end()) {
-      return {};
-    }
     ApiCall call;
-    call.http.method = method;
     call.http.target = pattern + query;
     call.path_params = std::move(params);
     call.role = config::Role::kAdmin;
-    std::promise<HttpResponse> answered;
-    std::future<HttpResponse> answer = answered.get_future();
-    found->second(std::move(call),
-                  [&answered](HttpResponse response) { answered.set_value(std::move(response)); });
-    EXPECT_EQ(answer.wait_for(kDeadline), std::future_status::ready);
-    return answer.get();
+    return Run(method, pattern, std::move(call));
   }
-  std::size_t size() const { return handlers_.size(); }
-
- private:
-  std::map<std::string, ApiHandler> handlers_;
 };
 
 boost::json::object Body(const HttpResponse& response) {

@@ -17,6 +17,7 @@
 #include "daemon/api_conversations.h"
 #include "daemon/quiet_hours.h"
 #include "store/write_set.h"
+#include "tests/daemon/api_test_routes.h"
 #include "tests/daemon/pipeline_fixture.h"
 
 namespace confab::api::testing {
@@ -27,34 +28,16 @@ using smpp::CommandStatus;
 
 inline constexpr char kOtherBrand[] = "+15550100001";
 
-// Records the handlers; Call runs one the way the API router would, by method and pattern.
-class TestRoutes final : public ApiRoutes {
+// The read routes; Call runs one with GET `target` and the path parameters.
+class TestRoutes final : public RecordedRoutes {
  public:
-  void Add(std::string method, std::string pattern, Access access, ApiHandler handler) override {
-    EXPECT_EQ(access, Access::kConversations) << pattern;
-    handlers_[method + " " + pattern] = std::move(handler);
-  }
   HttpResponse Call(const std::string& pattern, std::string target,
                     std::vector<std::pair<std::string, std::string>> params = {}) {
-    auto found = handlers_.find("GET " + pattern);
-    EXPECT_NE(found, handlers_.end()) << pattern;
-    if (found == handlers_.end()) {
-      return {};
-    }
     ApiCall call;
-    call.http.method = "GET";
     call.http.target = std::move(target);
     call.path_params = std::move(params);
-    std::promise<HttpResponse> answered;
-    std::future<HttpResponse> answer = answered.get_future();
-    found->second(std::move(call),
-                  [&answered](HttpResponse response) { answered.set_value(std::move(response)); });
-    return answer.get();
+    return Run("GET", pattern, std::move(call));
   }
-  std::size_t size() const { return handlers_.size(); }
-
- private:
-  std::map<std::string, ApiHandler> handlers_;
 };
 
 inline config::Config TwoBrands() {

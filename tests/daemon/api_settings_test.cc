@@ -17,12 +17,14 @@
 #include "boost/json/serialize.hpp"
 #include "daemon/brand_numbers.h"
 #include "store/reader.h"
+#include "tests/daemon/api_test_routes.h"
 #include "tests/daemon/pipeline_fixture.h"
 
 namespace confab::api {
 namespace {
 
 using pipeline::testing::kBrand;
+using testing::RecordedRoutes;
 using pipeline::testing::TextMo;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -31,37 +33,20 @@ using ::testing::Not;
 
 constexpr char kOtherBrand[] = "+15550100001";
 
-class SettingsRoutes final : public ApiRoutes {
+class SettingsRoutes final : public RecordedRoutes {
  public:
-  void Add(std::string method, std::string pattern, Access access, ApiHandler handler) override {
-    EXPECT_EQ(access, Access::kSettings) << pattern;
-    handlers_[method + " " + pattern] = std::move(handler);
-  }
+  SettingsRoutes() : RecordedRoutes(Access::kSettings) {}
   HttpResponse Call(const std::string& method, const std::string& pattern,
                     const std::string& brand = "", std::string body = "") {
-    auto found = handlers_.find(method + " " + pattern);
-    EXPECT_NE(found, handlers_.end()) << method << " " << pattern;
-    if (found == handlers_.end()) {
-      return {};
-    }
     ApiCall call;
-    call.http.method = method;
     call.http.target = pattern;
     call.http.body = std::move(body);
     if (!brand.empty()) {
       call.path_params = {{"brand", brand}};
     }
     call.role = config::Role::kAdmin;
-    std::promise<HttpResponse> answered;
-    std::future<HttpResponse> answer = answered.get_future();
-    found->second(std::move(call),
-                  [&answered](HttpResponse response) { answered.set_value(std::move(response)); });
-    return answer.get();
+    return Run(method, pattern, std::move(call));
   }
-  std::size_t size() const { return handlers_.size(); }
-
- private:
-  std::map<std::string, ApiHandler> handlers_;
 };
 
 config::Config TwoBrands() {
