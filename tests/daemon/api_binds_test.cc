@@ -62,11 +62,7 @@ const boost::json::object& Slot(const boost::json::object& carrier, std::size_t 
 class ApiBindsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    smpp::SmscServerOptions options;
-    options.session = smpp::testing::TestOptions();
-    auto smsc = smpp::SmscServer::Listen(
-        io_.executor(), options, [](const smpp::BindRequest&) { return CommandStatus::kOk; },
-        smsc_);
+    auto smsc = carriers_testing::ListenAcceptingSmsc(io_, smsc_);
     ASSERT_TRUE(smsc.ok()) << smsc.status();
     smsc_server_ = *smsc;
     config::CarrierConfig config =

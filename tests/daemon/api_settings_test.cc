@@ -24,12 +24,12 @@ namespace confab::api {
 namespace {
 
 using pipeline::testing::kBrand;
-using testing::RecordedRoutes;
 using pipeline::testing::TextMo;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using testing::RecordedRoutes;
 
 constexpr char kOtherBrand[] = "+15550100001";
 

@@ -39,11 +39,7 @@ class CarriersAdminTest : public ::testing::Test {
  protected:
   void StartConnect(int binds) {
     smsc_->bind = [](const smpp::BindRequest&) { return CommandStatus::kOk; };
-    smpp::SmscServerOptions options;
-    options.session = TestOptions();
-    auto smsc = smpp::SmscServer::Listen(
-        io_.executor(), options, [](const smpp::BindRequest&) { return CommandStatus::kOk; },
-        smsc_);
+    auto smsc = ListenAcceptingSmsc(io_, smsc_);
     ASSERT_TRUE(smsc.ok()) << smsc.status();
     smsc_server_ = *smsc;
     config::CarrierConfig config =

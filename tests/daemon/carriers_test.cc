@@ -89,11 +89,7 @@ TEST(CarriersConnectTest, DeliversToTheSinkAndTheSinksAnswerReachesTheSmsc) {
 TEST(CarriersConnectTest, TransmitterReceiverPairBindsTwoSessionsAndOnlyTxTransmits) {
   IoThread io;
   auto smsc_handler = std::make_shared<TestHandler>();
-  smpp::SmscServerOptions smsc_options;
-  smsc_options.session = TestOptions();
-  auto smsc = smpp::SmscServer::Listen(
-      io.executor(), smsc_options, [](const smpp::BindRequest&) { return CommandStatus::kOk; },
-      smsc_handler);
+  auto smsc = ListenAcceptingSmsc(io, smsc_handler);
   ASSERT_TRUE(smsc.ok()) << smsc.status();
   config::CarrierConfig config = Carrier("pair", config::CarrierMode::kConnect, (*smsc)->port());
   config.bind_type = config::BindType::kTxRxPair;

@@ -4,6 +4,7 @@
 // test ESMEs binding in.
 
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -68,6 +69,16 @@ class FakeSink : public InboundSink {
   std::condition_variable cv_;
   std::vector<Record> records_;
 };
+
+// An SMSC on loopback (any port) that accepts every bind; its sessions go to `handler`.
+inline absl::StatusOr<std::shared_ptr<smpp::SmscServer>> ListenAcceptingSmsc(
+    IoThread& io, std::shared_ptr<TestHandler> handler) {
+  smpp::SmscServerOptions options;
+  options.session = TestOptions();
+  return smpp::SmscServer::Listen(
+      io.executor(), options, [](const smpp::BindRequest&) { return CommandStatus::kOk; },
+      std::move(handler));
+}
 
 inline Pdu Request(CommandId id, smpp::PduBody body) {
   Pdu pdu;
