@@ -27,6 +27,7 @@ std::string_view NameIn(E value) {
 std::string_view LogLevelName(LogLevel level) { return NameIn(level); }
 std::string_view NameOf(LogLevel value) { return NameIn(value); }
 std::string_view NameOf(Durability value) { return NameIn(value); }
+std::string_view NameOf(CompactionPriority value) { return NameIn(value); }
 std::string_view NameOf(Role value) { return NameIn(value); }
 std::string_view NameOf(CarrierMode value) { return NameIn(value); }
 std::string_view NameOf(BindType value) { return NameIn(value); }

@@ -35,6 +35,7 @@ namespace confab::config {
 
 enum class LogLevel { kTrace, kDebug, kInfo, kWarn, kError };
 enum class Durability { kFsync, kOs };                             // see store::Durability
+enum class CompactionPriority { kNormal, kLow, kIdle };            // see store::CompactionPriority
 enum class Role { kOwner, kAdmin, kManager, kSupport, kAnalyst };  // product §9
 enum class CarrierMode {
   kConnect,  // Confab connects out to the carrier's SMSC, as an ESME
@@ -51,6 +52,7 @@ enum class QuietHoursPolicy { kWarn, kDefer, kOff };           // product §6
 std::string_view LogLevelName(LogLevel level);
 std::string_view NameOf(LogLevel value);
 std::string_view NameOf(Durability value);
+std::string_view NameOf(CompactionPriority value);
 std::string_view NameOf(Role value);
 std::string_view NameOf(CarrierMode value);
 std::string_view NameOf(BindType value);
@@ -89,6 +91,7 @@ struct DaemonConfig {
 struct StoreConfig {
   std::string path = "store";  // relative to daemon.state_dir unless absolute
   Durability durability = Durability::kFsync;
+  CompactionPriority compaction_priority = CompactionPriority::kLow;
   int block_cache_size_mb = 64;
   int write_buffer_size_mb = 64;
   // Group commit (store::GroupCommitOptions): caps of one merged write, and the queue bound

@@ -33,6 +33,10 @@ inline constexpr EnumName<LogLevel> kLogLevelNames[] = {{"trace", LogLevel::kTra
                                                         {"error", LogLevel::kError}};
 inline constexpr EnumName<Durability> kDurabilityNames[] = {{"fsync", Durability::kFsync},
                                                             {"os", Durability::kOs}};
+inline constexpr EnumName<CompactionPriority> kCompactionPriorityNames[] = {
+    {"normal", CompactionPriority::kNormal},
+    {"low", CompactionPriority::kLow},
+    {"idle", CompactionPriority::kIdle}};
 inline constexpr EnumName<Role> kRoleNames[] = {{"owner", Role::kOwner},
                                                 {"admin", Role::kAdmin},
                                                 {"manager", Role::kManager},
@@ -69,6 +73,9 @@ inline constexpr EnumName<QuietHoursPolicy> kQuietHoursPolicyNames[] = {
 // EnumNames(E{}) → the table of E, found by overload resolution.
 constexpr std::span<const EnumName<LogLevel>> EnumNames(LogLevel) { return kLogLevelNames; }
 constexpr std::span<const EnumName<Durability>> EnumNames(Durability) { return kDurabilityNames; }
+constexpr std::span<const EnumName<CompactionPriority>> EnumNames(CompactionPriority) {
+  return kCompactionPriorityNames;
+}
 constexpr std::span<const EnumName<Role>> EnumNames(Role) { return kRoleNames; }
 constexpr std::span<const EnumName<CarrierMode>> EnumNames(CarrierMode) {
   return kCarrierModeNames;
@@ -105,6 +112,7 @@ template <typename V, Is<StoreConfig> C>
 void VisitFields(V& v, C& c) {
   v.Field("path", c.path);
   v.Field("durability", c.durability);
+  v.Field("compaction_priority", c.compaction_priority);
   v.Field("block_cache_size_mb", c.block_cache_size_mb);
   v.Field("write_buffer_size_mb", c.write_buffer_size_mb);
   v.Field("commit_max_batch", c.commit_max_batch);

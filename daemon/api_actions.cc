@@ -5,6 +5,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "base/thread_name.h"
 #include "daemon/api_actions_internal.h"
 
 namespace confab::api {
@@ -69,6 +70,7 @@ absl::StatusOr<Target> TargetOf(const ApiCall& call, const ApiDeps& deps) {
 
 Worker::Worker() {
   thread_ = std::thread([this] {
+    NameThisThread("api-actions");
     std::unique_lock lock(mutex_);
     while (true) {
       wake_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });

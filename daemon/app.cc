@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "base/clock.h"
 #include "base/status_macros.h"
+#include "base/thread_name.h"
 #include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/signal_set.hpp"
@@ -108,6 +109,18 @@ std::chrono::milliseconds ToChrono(absl::Duration duration) {
   return std::chrono::milliseconds(absl::ToInt64Milliseconds(duration));
 }
 
+store::CompactionPriority StoreCompactionPriority(config::CompactionPriority priority) {
+  switch (priority) {
+    case config::CompactionPriority::kNormal:
+      return store::CompactionPriority::kNormal;
+    case config::CompactionPriority::kIdle:
+      return store::CompactionPriority::kIdle;
+    case config::CompactionPriority::kLow:
+      break;
+  }
+  return store::CompactionPriority::kLow;
+}
+
 store::StoreOptions StoreOptionsFrom(const config::Config& config) {
   store::StoreOptions options;
   std::filesystem::path path = config.store.path;
@@ -119,6 +132,7 @@ store::StoreOptions StoreOptionsFrom(const config::Config& config) {
                            ? store::Durability::kOs
                            : store::Durability::kFsync;
   options.block_cache_bytes = static_cast<std::size_t>(config.store.block_cache_size_mb) << 20;
+  options.compaction_priority = StoreCompactionPriority(config.store.compaction_priority);
   options.write_buffer_bytes = static_cast<std::size_t>(config.store.write_buffer_size_mb) << 20;
   return options;
 }
@@ -202,6 +216,7 @@ unsigned IoThreads(const config::DaemonConfig& daemon) {
 
 store::GroupCommitOptions CommitOptionsFrom(const config::StoreConfig& store) {
   store::GroupCommitOptions options;
+  options.thread_name = "commit-inbound";  // the pipeline's; the others rename theirs
   options.sync = store.durability == config::Durability::kFsync;
   options.max_group_batches = static_cast<std::size_t>(store.commit_max_batch);
   options.max_group_bytes = static_cast<std::size_t>(store.commit_max_bytes);
@@ -395,6 +410,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
   // until the pipeline resumes it): the dispatcher's outcomes and the settings the API stores.
   store::GroupCommitOptions outbound_commit = CommitOptionsFrom(cfg.store);
   outbound_commit.hold_after_failure = false;
+  outbound_commit.thread_name = "commit-outbound";
   parts->outbound_committer =
       std::make_unique<store::GroupCommitter>(parts->store->db(), outbound_commit);
   parts->brand_settings =
@@ -429,6 +445,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
     receipt_options.id_formats.push_back(carrier.receipt_id_format);
   }
   receipt_options.commit = CommitOptionsFrom(cfg.store);
+  receipt_options.commit.thread_name = "commit-receipts";
   parts->receipts = std::make_unique<outbound::ReceiptProcessor>(
       *parts->store, parts->store->handles(),
       [db = parts->store->db()](const rocksdb::WriteOptions& write_options,
@@ -561,7 +578,10 @@ int App::Run() {
   std::vector<std::thread> threads;
   const unsigned thread_count = IoThreads(p.config.daemon);
   for (unsigned i = 0; i < thread_count; ++i) {
-    threads.emplace_back([&p] { p.io.run(); });
+    threads.emplace_back([&p] {
+      NameThisThread("confab-io");
+      p.io.run();
+    });
   }
 
   const std::string admin_endpoint = absl::StrCat(p.config.admin.address, ":", p.admin->port());

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "base/clock.h"
+#include "base/thread_name.h"
 #include "daemon/dispatcher_internal.h"
 #include "daemon/logging.h"
 #include "store/schema.h"
@@ -95,7 +96,10 @@ void Dispatcher::SetRefsStored(RefsStored callback) { state_->refs_stored = std:
 void Dispatcher::SetObserver(Recorded callback) { state_->observer = std::move(callback); }
 
 void Dispatcher::Start() {
-  state_->thread = std::thread([state = state_.get()] { state->Run(); });
+  state_->thread = std::thread([state = state_.get()] {
+    NameThisThread("dispatcher");
+    state->Run();
+  });
 }
 
 void Dispatcher::Stop() {

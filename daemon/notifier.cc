@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/time/time.h"
+#include "base/thread_name.h"
 #include "daemon/logging.h"
 
 namespace confab::notify {
@@ -71,7 +72,10 @@ Notifier::~Notifier() { Stop(); }
 void Notifier::Start() {
   std::lock_guard lock(mutex_);
   if (!thread_.joinable() && !stopping_) {
-    thread_ = std::thread([this] { Run(); });
+    thread_ = std::thread([this] {
+      NameThisThread("notifier");
+      Run();
+    });
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "base/status_macros.h"
+#include "base/thread_name.h"
 #include "daemon/esme_status.h"
 #include "daemon/logging.h"
 #include "daemon/pipeline_internal.h"
@@ -37,7 +38,10 @@ absl::Status Pipeline::Start() {
   RETURN_IF_ERROR(decider_->CountUnread());
   std::lock_guard lock(mutex_);
   started_ = true;
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("pipeline");
+    Run();
+  });
   return absl::OkStatus();
 }
 

@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "base/thread_name.h"
 #include "daemon/receipts_internal.h"
 #include "store/schema.h"
 
@@ -134,7 +135,10 @@ ReceiptProcessor::ReceiptProcessor(const store::KvSource& source, const store::C
     options.clock = [] { return static_cast<uint64_t>(absl::ToUnixMillis(absl::Now())); };
   }
   impl_ = std::make_unique<Impl>(source, handles, std::move(writer), std::move(options), metrics);
-  impl_->thread = std::thread([impl = impl_.get()] { impl->Run(); });
+  impl_->thread = std::thread([impl = impl_.get()] {
+    NameThisThread("receipts");
+    impl->Run();
+  });
 }
 
 ReceiptProcessor::~ReceiptProcessor() { Stop(); }

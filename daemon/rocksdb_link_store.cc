@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "base/thread_name.h"
 #include "daemon/logging.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/slice.h"
@@ -54,6 +55,8 @@ RocksDbLinkStoreOptions RocksDbLinkStoreOptions::For(const store::Store& store) 
   // Clicks may be lost in a crash (see the header): an fsync per click group would cost the
   // shared WAL ~500 syncs a second under a redirect burst for data we only count.
   options.clicks.sync = false;
+  options.links.thread_name = "commit-links";
+  options.clicks.thread_name = "commit-clicks";
   return options;
 }
 
@@ -70,7 +73,10 @@ RocksDbLinkStore::RocksDbLinkStore(store::Store* store, RocksDbLinkStoreOptions 
       clicks_(store->db(), options_.clicks),
       // Random start: clicks in the same millisecond as one from before a restart keep apart.
       nonce_(absl::Uniform<uint32_t>(absl::BitGen())) {
-  click_thread_ = std::thread([this] { RunClickThread(); });
+  click_thread_ = std::thread([this] {
+    NameThisThread("link-clicks");
+    RunClickThread();
+  });
 }
 
 RocksDbLinkStore::~RocksDbLinkStore() { Stop(); }

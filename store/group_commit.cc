@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "base/thread_name.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "store/group_sort.h"
@@ -47,7 +48,10 @@ GroupCommitter::GroupCommitter(rocksdb::DB* db, GroupCommitOptions options)
                      options) {}
 
 GroupCommitter::GroupCommitter(GroupWriter writer, GroupCommitOptions options)
-    : writer_(std::move(writer)), options_(options), thread_([this] { Run(); }) {}
+    : writer_(std::move(writer)), options_(options), thread_([this] {
+        NameThisThread(options_.thread_name);
+        Run();
+      }) {}
 
 GroupCommitter::~GroupCommitter() { Stop(); }
 

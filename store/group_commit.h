@@ -17,6 +17,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "absl/functional/any_invocable.h"
@@ -45,6 +46,7 @@ struct GroupCommitOptions {
   // (the inbound pipeline decides from state its earlier batches wrote): it learns of the
   // failure, drops what it derived from the lost batches, then resumes.
   bool hold_after_failure = false;
+  std::string thread_name = "commit";  // of the writer thread (15 bytes are kept)
 };
 
 // Called once per submitted batch, on the writer thread, when the batch is durable or failed.

@@ -23,9 +23,20 @@ enum class Durability {
   kOs,     // the WAL is written but not fsynced: survives a crash of confabd, not of the machine
 };
 
+// The CPU priority of RocksDB's compaction threads (its LOW pool; flushes keep normal priority,
+// since writes stall when memtables cannot be flushed).
+enum class CompactionPriority {
+  kNormal,
+  kLow,   // nice 19: compaction runs on CPU that the I/O and commit threads leave idle
+  kIdle,  // SCHED_IDLE: only when nothing else wants a core
+};
+
 struct StoreOptions {
   std::string path;
   Durability durability = Durability::kFsync;
+  // Applied to the process's default RocksDB environment, so to every store this process opens;
+  // RocksDB can only lower it (a later Open asking for more priority leaves it lowered).
+  CompactionPriority compaction_priority = CompactionPriority::kLow;
   // One LRU cache for data, index and filter blocks of every column family.
   std::size_t block_cache_bytes = 64u << 20;
   // The memtable budget of all column families together (a WriteBufferManager enforces it).

@@ -86,6 +86,9 @@ INSTANTIATE_TEST_SUITE_P(
         // [store]
         BadValue{"durability = \"fsync\"", "durability = \"sometimes\"", "store.durability",
                  "expected one of fsync, os"},
+        BadValue{"durability = \"fsync\"",
+                 "durability = \"fsync\"\ncompaction_priority = \"lowest\"",
+                 "store.compaction_priority", "expected one of normal, low, idle", 1},
         BadValue{"commit_max_batch = 1000", "commit_max_batch = 0", "store.commit_max_batch",
                  "must be 1..100000"},
         BadValue{"commit_max_batch = 1000", "commit_max_batch = 30000",

@@ -25,6 +25,7 @@ TEST(ConfigDefaultsTest, AnEmptyFileLoadsTheDocumentedDefaultsAndValidates) {
   EXPECT_EQ(config->daemon.shutdown_grace, absl::Seconds(10));
   EXPECT_EQ(config->store.path, "store");
   EXPECT_EQ(config->store.durability, Durability::kFsync);
+  EXPECT_EQ(config->store.compaction_priority, CompactionPriority::kLow);
   EXPECT_EQ(config->store.block_cache_size_mb, 64);
   EXPECT_EQ(config->store.write_buffer_size_mb, 64);
   EXPECT_EQ(config->store.commit_max_batch, 1000);
@@ -166,6 +167,7 @@ TEST(ConfigHelpersTest, EnumNamesAreTheTomlSpellings) {
   EXPECT_EQ(LogLevelName(LogLevel::kWarn), "warn");
   EXPECT_EQ(LogLevelName(LogLevel::kError), "error");
   EXPECT_EQ(NameOf(Durability::kOs), "os");
+  EXPECT_EQ(NameOf(CompactionPriority::kIdle), "idle");
   EXPECT_EQ(NameOf(BindType::kTxRxPair), "tx_rx_pair");
   EXPECT_EQ(NameOf(ResendPolicy::kQueryThenResend), "query_then_resend");
   EXPECT_EQ(NameOf(AutoResponderMode::kNonConsented), "non_consented");

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <future>
@@ -12,6 +13,7 @@
 
 #include "rocksdb/db.h"
 #include "store/store.h"
+#include "tests/base/thread_list.h"
 
 namespace confab::store {
 namespace {
@@ -209,6 +211,22 @@ TEST_F(GroupCommitTest, SubmitBeyondTheQueueLimitIsRefusedAtOnce) {
   EXPECT_EQ(done_calls, 3);  // the refused batch's callback never runs
   EXPECT_EQ(committer.stats().refused_batches, 1u);
   EXPECT_EQ(Get("d"), "<NotFound: >");
+}
+
+TEST_F(GroupCommitTest, TheWriterThreadCarriesTheConfiguredName) {
+  GroupCommitOptions options;
+  options.thread_name = "commit-test";
+  GroupCommitter committer(store_->db(), options);
+  std::promise<absl::Status> written;
+  ASSERT_TRUE(committer
+                  .Submit(PutBatch("a", "1"),
+                          [&](absl::Status status) { written.set_value(std::move(status)); })
+                  .ok());
+  ASSERT_TRUE(written.get_future().get().ok());  // the writer has run, so it has named itself
+  const std::vector<testing::ThreadInfo> threads = testing::ThreadsOfThisProcess();
+  EXPECT_TRUE(std::any_of(threads.begin(), threads.end(), [](const testing::ThreadInfo& thread) {
+    return thread.name == "commit-test";
+  }));
 }
 
 TEST_F(GroupCommitTest, SubmitAfterStopIsRefused) {

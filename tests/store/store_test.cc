@@ -4,11 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "rocksdb/db.h"
+#include "tests/base/thread_list.h"
 
 namespace confab::store {
 namespace {
@@ -85,6 +87,27 @@ TEST_F(StoreTest, FlushAfterCloseIsAnError) {
   ASSERT_TRUE((*store)->Flush().ok());
   ASSERT_TRUE((*store)->Close().ok());
   EXPECT_TRUE(absl::IsFailedPrecondition((*store)->Flush()));
+}
+
+TEST_F(StoreTest, CompactionThreadsRunAtLowPriorityByDefault) {
+  auto store = Store::Open(Options());
+  ASSERT_TRUE(store.ok()) << store.status();
+  rocksdb::DB* db = (*store)->db();
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 100; ++i) {
+      ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "key" + std::to_string(i), "value").ok());
+    }
+    ASSERT_TRUE(db->Flush(rocksdb::FlushOptions()).ok());
+  }
+  // A forced compaction runs on the LOW pool, whose threads take the lowered priority when they
+  // pick up work.
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  ASSERT_TRUE(db->CompactRange(compact, nullptr, nullptr).ok());
+  const std::vector<testing::ThreadInfo> threads = testing::ThreadsOfThisProcess();
+  EXPECT_TRUE(std::any_of(threads.begin(), threads.end(), [](const testing::ThreadInfo& thread) {
+    return thread.name == "rocksdb:low" && thread.nice == 19;
+  })) << "no compaction thread at nice 19";
 }
 
 TEST(PrefixSuccessorTest, IsTheSmallestKeyAfterThePrefixRange) {
