@@ -13,6 +13,7 @@ namespace confab::store {
 namespace {
 
 constexpr std::size_t kMinWriteBuffer = 1u << 20;
+constexpr uint64_t kBackgroundSyncStep = 1u << 20;
 
 // Families written on every inbound message get most of the memtable budget; the rest are
 // written rarely and get small memtables (flushed early, which costs nothing when idle).
@@ -40,6 +41,11 @@ StoreRocksOptions MakeRocksOptions(const StoreOptions& options) {
   // The WAL is the durability point (group commit fsyncs it), so data files need no fsync
   // per write; RocksDB still syncs them on flush and compaction.
   out.db.manual_wal_flush = false;
+  // Flushes and compactions write their files in the background and sync them in 1 MiB steps,
+  // not all at the end: a 16 MiB memtable flush otherwise lands on the disk queue at once, and
+  // the WAL fsync of the next group commit waits behind it. Open loop at 10,000 MO/s, ack p99:
+  // 4.6-5.7 ms with it, 5.6-7.1 ms without (bench/RESULTS.md).
+  out.db.bytes_per_sync = kBackgroundSyncStep;
 
   // Few shards: a shard must hold the largest block (an index or filter partition), else that
   // block is read from the file again on every lookup.

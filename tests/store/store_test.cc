@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "rocksdb/db.h"
+#include "store/cf_options.h"
 #include "tests/base/thread_list.h"
 
 namespace confab::store {
@@ -108,6 +109,13 @@ TEST_F(StoreTest, CompactionThreadsRunAtLowPriorityByDefault) {
   EXPECT_TRUE(std::any_of(threads.begin(), threads.end(), [](const testing::ThreadInfo& thread) {
     return thread.name == "rocksdb:low" && thread.nice == 19;
   })) << "no compaction thread at nice 19";
+}
+
+TEST(RocksOptionsTest, FlushedAndCompactedFilesAreSyncedInOneMebibyteSteps) {
+  const StoreRocksOptions rocks = MakeRocksOptions(StoreOptions{});
+  EXPECT_EQ(rocks.db.bytes_per_sync, uint64_t{1} << 20);
+  // Not the WAL: group commit syncs it per group.
+  EXPECT_EQ(rocks.db.wal_bytes_per_sync, 0u);
 }
 
 TEST(PrefixSuccessorTest, IsTheSmallestKeyAfterThePrefixRange) {
