@@ -7,8 +7,7 @@
 #include <thread>
 
 #include "bench/api_bench_dataset.h"
-#include "boost/asio/io_context.hpp"
-#include "boost/asio/signal_set.hpp"
+#include "bench/bench_http_server.h"
 #include "boost/asio/thread_pool.hpp"
 #include "daemon/admin_server.h"
 #include "daemon/api_auth.h"
@@ -89,7 +88,6 @@ int Serve(const api::ApiDeps& deps, int port, int workers, bool direct, std::siz
     std::fprintf(stderr, "auth: %s\n", auth.status().ToString().c_str());
     return 1;
   }
-  boost::asio::io_context io;
   boost::asio::thread_pool pool(static_cast<std::size_t>(workers));
   metrics::Registry metrics;
   HttpRouter http;
@@ -103,31 +101,21 @@ int Serve(const api::ApiDeps& deps, int port, int workers, bool direct, std::siz
 
   AdminServerOptions options;
   options.port = static_cast<uint16_t>(port);
-  auto server = AdminServer::Listen(io.get_executor(), options, &http);
-  if (!server.ok()) {
-    std::fprintf(stderr, "listen: %s\n", server.status().ToString().c_str());
-    return 1;
-  }
-  (*server)->Start();
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int) {
-    (*server)->Stop();
-    io.stop();
-  });
-  std::fprintf(stderr, "serving on 127.0.0.1:%d (%s, %d worker(s)); token %s\n", (*server)->port(),
-               direct ? "direct, on the I/O thread" : "ApiRouter", workers, kBenchToken);
   std::atomic<bool> stop_writing{false};
   std::thread writer;
-  if (writes != nullptr && commits_per_second > 0) {
-    writer = std::thread([&] { CommitWhileServing(*writes, commits_per_second, stop_writing); });
-  }
-  io.run();
+  const int served = ServeUntilSignal(options, http, /*threads=*/1, [&](uint16_t listening) {
+    std::fprintf(stderr, "serving on 127.0.0.1:%u (%s, %d worker(s)); token %s\n", listening,
+                 direct ? "direct, on the I/O thread" : "ApiRouter", workers, kBenchToken);
+    if (writes != nullptr && commits_per_second > 0) {
+      writer = std::thread([&] { CommitWhileServing(*writes, commits_per_second, stop_writing); });
+    }
+  });
   stop_writing = true;
   if (writer.joinable()) {
     writer.join();
   }
   pool.join();
-  return 0;
+  return served;
 }
 
 }  // namespace confab::bench

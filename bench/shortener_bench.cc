@@ -25,8 +25,7 @@
 #include <thread>
 #include <vector>
 
-#include "boost/asio/io_context.hpp"
-#include "boost/asio/signal_set.hpp"
+#include "bench/bench_http_server.h"
 #include "config/config.h"
 #include "daemon/admin_server.h"
 #include "daemon/redirect.h"
@@ -235,34 +234,19 @@ int Serve(uint16_t port, unsigned threads, bool rocksdb, bool link_cache) {
   const RedirectService service = BenchRedirectService(store);
   HttpRouter router;
   service.Install(router);
-  boost::asio::io_context io;
   AdminServerOptions options;
   options.port = port;
   options.max_connections = 4096;
-  auto server = AdminServer::Listen(io.get_executor(), options, &router);
-  if (!server.ok()) {
-    std::fprintf(stderr, "%s\n", server.status().ToString().c_str());
-    return 1;
-  }
-  (*server)->Start();
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int) {
-    (*server)->Stop();
-    io.stop();
+  const char* store_kind = !rocksdb     ? "in-memory"
+                           : link_cache ? "rocksdb"
+                                        : "rocksdb (no link cache)";
+  const int served = bench::ServeUntilSignal(options, router, threads, [&](uint16_t listening) {
+    std::printf("serving http://127.0.0.1:%u/Bench123 on %u thread(s), %s store\n", listening,
+                threads, store_kind);
+    std::fflush(stdout);
   });
-  std::printf("serving http://127.0.0.1:%u/Bench123 on %u thread(s), %s store\n", (*server)->port(),
-              threads,
-              !rocksdb     ? "in-memory"
-              : link_cache ? "rocksdb"
-                           : "rocksdb (no link cache)");
-  std::fflush(stdout);
-  std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i) {
-    pool.emplace_back([&io] { io.run(); });
-  }
-  io.run();
-  for (auto& thread : pool) {
-    thread.join();
+  if (served != 0) {
+    return served;
   }
   if (rocksdb) {
     durable->links().Stop();  // writes the queued clicks
