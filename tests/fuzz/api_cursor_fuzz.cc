@@ -16,16 +16,13 @@
 #include "daemon/api.h"
 #include "daemon/api_conversations_internal.h"
 #include "store/schema.h"
+#include "tests/fuzz/fuzz_check.h"
+
+using confab::fuzz::Check;
 
 namespace {
 
 namespace conv = confab::api::conversations;
-
-void Check(bool condition) {
-  if (!condition) {
-    std::abort();
-  }
-}
 
 // The next '\n'-terminated field of `rest` (all of it when there is no '\n').
 std::string_view TakeField(std::string_view& rest) {

@@ -15,6 +15,9 @@
 #include "boost/json/value.hpp"
 #include "daemon/classifier.h"
 #include "daemon/keyword_table.h"
+#include "tests/fuzz/fuzz_check.h"
+
+using confab::fuzz::Check;
 
 namespace {
 
@@ -25,12 +28,6 @@ using confab::classify::Decision;
 using confab::classify::Kind;
 using confab::classify::Language;
 using confab::classify::RuleId;
-
-void Check(bool condition) {
-  if (!condition) {
-    std::abort();
-  }
-}
 
 bool Same(const Decision& a, const Decision& b) {
   return a.kind == b.kind && a.rule == b.rule && a.language == b.language &&

@@ -10,18 +10,15 @@
 #include <vector>
 
 #include "smpp/codec.h"
+#include "tests/fuzz/fuzz_check.h"
+
+using confab::fuzz::Check;
 
 namespace {
 
 using confab::smpp::CommandStatus;
 using confab::smpp::DecodeResult;
 using confab::smpp::DecodeState;
-
-void Check(bool condition) {
-  if (!condition) {
-    std::abort();
-  }
-}
 
 bool Equal(std::span<const uint8_t> a, std::span<const uint8_t> b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());

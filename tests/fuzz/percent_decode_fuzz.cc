@@ -10,14 +10,11 @@
 #include <string_view>
 
 #include "daemon/http_types.h"
+#include "tests/fuzz/fuzz_check.h"
+
+using confab::fuzz::Check;
 
 namespace {
-
-void Check(bool condition) {
-  if (!condition) {
-    std::abort();
-  }
-}
 
 // Routes shaped like the admin API's; each answers 200 with its pattern as the body.
 const confab::HttpRouter& Router() {

@@ -10,16 +10,9 @@
 
 #include "smpp/pdu.h"
 #include "smpp/tlv.h"
+#include "tests/fuzz/fuzz_check.h"
 
-namespace {
-
-void Check(bool condition) {
-  if (!condition) {
-    std::abort();
-  }
-}
-
-}  // namespace
+using confab::fuzz::Check;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   using confab::smpp::CommandStatus;
