@@ -25,6 +25,9 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+// A connection keeps its answer buffer between requests up to this size; a larger answer's
+// buffer (a metrics scrape, a big page) is freed once written, so idle connections stay small.
+constexpr std::size_t kKeptAnswerBytes = 64 << 10;
 
 struct AdminServer::State : std::enable_shared_from_this<AdminServer::State> {
   State(asio::any_io_executor ex, AdminServerOptions opts, const HttpRouter* r)
@@ -42,9 +45,9 @@ struct AdminServer::State : std::enable_shared_from_this<AdminServer::State> {
   struct Connection {
     explicit Connection(beast::tcp_stream* s) : stream(s) {}
     beast::tcp_stream* stream;
-    // Written by the connection's strand, read by Stop() (on that strand too, but the flag is
-    // also read under `mutex` from other threads): atomic so no request takes the server-wide
-    // lock twice just to flip it.
+    // Written and read on the connection's strand only (Stop() checks it in a handler posted
+    // there), so no request takes the server-wide lock to flip it; atomic in case a reader off
+    // the strand is ever added.
     std::atomic<bool> busy{false};
   };
   mutable std::mutex mutex;  // guards the list `connections` (not the flags)
@@ -190,6 +193,9 @@ asio::awaitable<void> AdminServer::State::Serve(beast::tcp_stream stream) {
     auto [write_ec, written] =
         co_await asio::async_write(stream, asio::buffer(serialized), kNoThrow);
     (void)written;
+    if (serialized.capacity() > kKeptAnswerBytes) {
+      std::string().swap(serialized);
+    }
     // Stop() may have come while writing; it skipped this connection because it was busy.
     if (write_ec || !keep_alive || stopped) {
       break;

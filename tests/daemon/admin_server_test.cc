@@ -97,6 +97,31 @@ TEST_F(AdminServerTest, AnswersSeveralRequestsOnOneKeepAliveConnection) {
   }
 }
 
+TEST_F(AdminServerTest, AnAnswerLargerThanTheKeptBufferArrivesWholeAndTheConnectionGoesOn) {
+  // 300 KiB: over the buffer a connection keeps between answers, and over a socket's send buffer,
+  // so the write completes in several sends.
+  std::string large(300 << 10, 'x');
+  large.back() = 'Z';
+  router_.Add("GET", "/large", [&](const HttpRequest&) {
+    HttpResponse response;
+    response.status = 200;
+    response.content_type = "text/plain";
+    response.body = large;
+    return response;
+  });
+  Start({});
+  RawClient client(server_->port());
+  ASSERT_TRUE(client.connected());
+  client.Send("GET /large HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string response = client.ReadUntil("xZ");
+  EXPECT_THAT(response, StartsWith("HTTP/1.1 200 OK"));
+  EXPECT_THAT(response, HasSubstr("Content-Length: 307200"));
+  const std::size_t body_at = response.find("\r\n\r\n") + 4;
+  EXPECT_EQ(response.substr(body_at), large);
+  client.Send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_THAT(client.ReadUntil("pong"), StartsWith("HTTP/1.1 200 OK"));
+}
+
 TEST_F(AdminServerTest, AsyncRoutesAnswerFromAnotherThreadInRequestOrder) {
   // Each answer comes from a thread of its own, after the handler has returned.
   std::vector<std::thread> answering;
