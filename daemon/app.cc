@@ -7,168 +7,36 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <future>
-#include <mutex>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/time/time.h"
 #include "base/clock.h"
 #include "base/status_macros.h"
 #include "base/thread_name.h"
-#include "boost/asio/executor_work_guard.hpp"
-#include "boost/asio/io_context.hpp"
-#include "boost/asio/signal_set.hpp"
-#include "boost/asio/thread_pool.hpp"
 #include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
-#include "daemon/admin_server.h"
-#include "daemon/api.h"
-#include "daemon/api_auth.h"
-#include "daemon/api_router.h"
-#include "daemon/brand_numbers.h"
-#include "daemon/brand_settings.h"
-#include "daemon/carriers.h"
-#include "daemon/classifier.h"
-#include "daemon/dispatcher.h"
+#include "daemon/app_options.h"
+#include "daemon/app_parts.h"
 #include "daemon/health.h"
-#include "daemon/link_store.h"
-#include "daemon/logging.h"
-#include "daemon/metrics.h"
-#include "daemon/notifier.h"
-#include "daemon/pipeline.h"
-#include "daemon/quiet_hours.h"
-#include "daemon/receipts.h"
-#include "daemon/redirect.h"
-#include "daemon/rocksdb_link_store.h"
-#include "daemon/shortener.h"
 #include "daemon/systemd_notify.h"
-#include "rocksdb/db.h"
-#include "store/group_commit.h"
-#include "store/store.h"
 
 namespace confab {
 
-namespace asio = boost::asio;
-
-struct App::Parts {
-  config::Config config;
-  AppOptions options;
-  std::shared_ptr<spdlog::logger> log = Logger("daemon");
-  metrics::Registry metrics;  // before io: sessions dying with io still hold its counters
-  asio::io_context io;
-  asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
-  asio::signal_set signals{io, SIGINT, SIGTERM, SIGHUP};
-  std::promise<void> stop_requested;
-  std::unique_ptr<store::Store> store;
-  HttpRouter router;
-  std::unique_ptr<AdminServer> admin;
-  // Short links ([links]) in the store's links/clicks families; the link store, the shortener
-  // (for the send path) and the listener exist only when links are on AND a short_domain is set
-  // (no short links can exist without one). SIGHUP swaps the shortener's and redirect's
-  // settings (Reload); the link store is stopped before the store closes (Run).
-  std::unique_ptr<RocksDbLinkStore> link_store;
-  std::unique_ptr<Shortener> shortener;
-  std::unique_ptr<RedirectService> redirect;
-  HttpRouter links_router;
-  std::unique_ptr<AdminServer> links;
-  // The inbound pipeline: classifier, brand numbers, the store's group committer.
-  std::unique_ptr<classify::Classifier> classifier;
-  std::unique_ptr<store::GroupCommitter> committer;
-  std::unique_ptr<pipeline::Pipeline> pipeline;
-  // Carrier binds hand what carriers send to `inbound` (daemon/inbound_sink.h): the pipeline.
-  std::shared_ptr<InboundSink> inbound;
-  std::unique_ptr<CarrierBinds> carriers;
-  // The outbound path: the outbox to the carriers, with its own committer (the pipeline's holds
-  // after a failure until the pipeline resumes it).
-  std::unique_ptr<store::GroupCommitter> outbound_committer;
-  std::unique_ptr<outbound::Dispatcher> dispatcher;
-  std::unique_ptr<outbound::ReceiptProcessor> receipts;
-  quiet::QuietHours quiet_hours;  // zone lookups, shared by the dispatcher's checks
-  // The admin API (/v1 and /metrics): tokens, the worker threads its handlers run on (never
-  // the I/O threads: they read RocksDB), and the router that checks tokens and roles.
-  std::unique_ptr<api::TokenAuth> auth;
-  std::unique_ptr<asio::thread_pool> api_workers;
-  std::unique_ptr<api::ApiRouter> api;
-  // New-message notifications (product §8), fed by the pipeline once messages are durable.
-  std::unique_ptr<notify::Notifier> notifier;
-  // Each brand number's effective settings: the config file plus what the API changed (stored).
-  // Everything that reads number settings at run time asks it; a change rebuilds the
-  // pipeline's brand directory.
-  std::unique_ptr<BrandSettings> brand_settings;
-};
+using app::AdminOptionsFrom;
+using app::CommitOptionsFrom;
+using app::IoThreads;
+using app::LinksOptionsFrom;
+using app::ShortenerOptionsFrom;
+using app::StoreOptionsFrom;
+using app::ToChrono;
 
 namespace {
-
-std::chrono::milliseconds ToChrono(absl::Duration duration) {
-  return std::chrono::milliseconds(absl::ToInt64Milliseconds(duration));
-}
-
-store::CompactionPriority StoreCompactionPriority(config::CompactionPriority priority) {
-  switch (priority) {
-    case config::CompactionPriority::kNormal:
-      return store::CompactionPriority::kNormal;
-    case config::CompactionPriority::kIdle:
-      return store::CompactionPriority::kIdle;
-    case config::CompactionPriority::kLow:
-      break;
-  }
-  return store::CompactionPriority::kLow;
-}
-
-store::StoreOptions StoreOptionsFrom(const config::Config& config) {
-  store::StoreOptions options;
-  std::filesystem::path path = config.store.path;
-  if (path.is_relative()) {
-    path = std::filesystem::path(config.daemon.state_dir) / path;
-  }
-  options.path = path.string();
-  options.durability = config.store.durability == config::Durability::kOs
-                           ? store::Durability::kOs
-                           : store::Durability::kFsync;
-  options.block_cache_bytes = static_cast<std::size_t>(config.store.block_cache_size_mb) << 20;
-  options.compaction_priority = StoreCompactionPriority(config.store.compaction_priority);
-  options.write_buffer_bytes = static_cast<std::size_t>(config.store.write_buffer_size_mb) << 20;
-  return options;
-}
-
-AdminServerOptions AdminOptionsFrom(const config::AdminConfig& admin) {
-  AdminServerOptions options;
-  options.address = admin.address;
-  options.port = admin.port;
-  options.body_limit = admin.body_limit;
-  options.header_limit = admin.header_limit;
-  options.read_timeout = ToChrono(admin.read_timeout);
-  options.write_timeout = ToChrono(admin.write_timeout);
-  options.max_connections = admin.max_connections;
-  return options;
-}
-
-// The public redirect listener: GET/HEAD only, so a tiny body limit; more connections than the
-// admin API, as it faces the public (behind the TLS proxy).
-AdminServerOptions LinksOptionsFrom(const config::LinksConfig& links) {
-  AdminServerOptions options;
-  options.address = links.address;
-  options.port = static_cast<uint16_t>(links.port);
-  options.body_limit = 1024;
-  options.header_limit = 8 << 10;
-  options.read_timeout = std::chrono::seconds(10);
-  options.write_timeout = std::chrono::seconds(10);
-  options.max_connections = 4096;
-  return options;
-}
-
-ShortenerOptions ShortenerOptionsFrom(const config::LinksConfig& links) {
-  ShortenerOptions options;
-  options.short_domain = links.short_domain;
-  options.expiry = links.expiry;
-  return options;
-}
 
 // SIGHUP, [links]: short_domain and expiry go to the shortener (texts shortened from now on),
 // bot_user_agents to the running listener. The listener itself (enabled, address, port) needs a
@@ -207,159 +75,7 @@ absl::Status WriteRuntimeFile(const std::string& path, const std::string& admin_
   return absl::OkStatus();
 }
 
-unsigned IoThreads(const config::DaemonConfig& daemon) {
-  if (daemon.io_threads > 0) {
-    return static_cast<unsigned>(daemon.io_threads);
-  }
-  return std::max(1u, std::thread::hardware_concurrency());
-}
-
-store::GroupCommitOptions CommitOptionsFrom(const config::StoreConfig& store) {
-  store::GroupCommitOptions options;
-  options.thread_name = "commit-inbound";  // the pipeline's; the others rename theirs
-  options.sync = store.durability == config::Durability::kFsync;
-  options.max_group_batches = static_cast<std::size_t>(store.commit_max_batch);
-  options.max_group_bytes = static_cast<std::size_t>(store.commit_max_bytes);
-  options.max_group_delay =
-      std::chrono::microseconds(absl::ToInt64Microseconds(store.commit_max_delay));
-  options.queue_limit = static_cast<std::size_t>(store.commit_queue_capacity);
-  options.hold_after_failure = true;  // the pipeline's batches build on the ones before
-  return options;
-}
-
-pipeline::PipelineOptions PipelineOptionsFrom(const config::Config& config) {
-  pipeline::PipelineOptions options;
-  options.dedup_window_ms =
-      static_cast<uint64_t>(absl::ToInt64Milliseconds(config.inbound.dedup_window));
-  options.reassembly_timeout_ms =
-      static_cast<uint64_t>(absl::ToInt64Milliseconds(config.inbound.reassembly_timeout));
-  options.timer_interval = ToChrono(config.inbound.timer_interval);
-  options.queue_capacity = static_cast<std::size_t>(config.inbound.queue_capacity);
-  options.max_group = static_cast<std::size_t>(config.store.commit_max_batch);
-  return options;
-}
-
 }  // namespace
-
-absl::Status App::StartPipeline(Parts& parts) {
-  absl::StatusOr<classify::Classifier> classifier = classify::Classifier::Create();
-  if (!classifier.ok()) {
-    return classifier.status();
-  }
-  parts.classifier = std::make_unique<classify::Classifier>(*classifier);
-  absl::StatusOr<std::shared_ptr<const pipeline::BrandDirectory>> brands =
-      pipeline::BrandDirectory::Build(*parts.brand_settings->Effective(), *parts.classifier);
-  if (!brands.ok()) {
-    return brands.status();
-  }
-  parts.committer = std::make_unique<store::GroupCommitter>(parts.store->db(),
-                                                            CommitOptionsFrom(parts.config.store));
-  parts.pipeline = std::make_unique<pipeline::Pipeline>(
-      *parts.store, parts.store->handles(), *parts.committer, *parts.classifier, *brands,
-      PipelineOptionsFrom(parts.config), parts.metrics);
-  RETURN_IF_ERROR(parts.pipeline->Start());
-  parts.metrics.AddGaugeCallback("confab_conversations_unread",
-                                 "Conversations with unread messages (product §8)", {},
-                                 [pipeline = parts.pipeline.get()] {
-                                   return static_cast<double>(pipeline->UnreadConversations());
-                                 });
-  return absl::OkStatus();
-}
-
-outbound::DispatcherOptions DispatcherOptionsFrom(const config::Config& config) {
-  outbound::DispatcherOptions options;
-  for (const config::CarrierConfig& carrier : config.carriers) {
-    outbound::RouteOptions route;
-    route.name = carrier.name;
-    route.flow.max_rate = carrier.tps;
-    route.segment.gsm_packed = carrier.gsm7_packed;
-    switch (carrier.long_messages) {
-      case config::LongMessages::kUdh8:
-        route.segment.mode = smpp::ConcatMode::kUdh8;
-        break;
-      case config::LongMessages::kUdh16:
-        route.segment.mode = smpp::ConcatMode::kUdh16;
-        break;
-      case config::LongMessages::kSar:
-        route.segment.mode = smpp::ConcatMode::kSar;
-        break;
-      case config::LongMessages::kPayload:
-        route.segment.mode = smpp::ConcatMode::kMessagePayload;
-        break;
-    }
-    route.as_deliver_sm = carrier.mode == config::CarrierMode::kListen;
-    route.resend = carrier.resend_policy;
-    route.window = static_cast<uint32_t>(carrier.window);
-    route.receipt_id_format = carrier.receipt_id_format;
-    route.max_attempts = static_cast<uint32_t>(std::max(1, carrier.retry_max_attempts));
-    route.retry_base =
-        std::chrono::milliseconds(absl::ToInt64Milliseconds(carrier.retry_min_backoff));
-    route.retry_cap =
-        std::chrono::milliseconds(absl::ToInt64Milliseconds(carrier.retry_max_backoff));
-    options.routes.push_back(route);
-  }
-  return options;
-}
-
-namespace {
-
-constexpr int kApiWorkerThreads = 2;
-
-}  // namespace
-
-absl::Status App::StartApi(Parts& parts) {
-  const config::Config& cfg = parts.config;
-  absl::StatusOr<std::unique_ptr<api::TokenAuth>> auth =
-      api::TokenAuth::Create(cfg.admin.tokens, cfg.daemon.state_dir);
-  if (!auth.ok()) {
-    return auth.status();
-  }
-  parts.auth = *std::move(auth);
-  if (const std::string generated = parts.auth->generated_path(); !generated.empty()) {
-    parts.log->info("no [[admin.token]] configured: the admin API token (role owner) is in {}",
-                    generated);
-  }
-  parts.api_workers = std::make_unique<asio::thread_pool>(kApiWorkerThreads);
-  parts.api = std::make_unique<api::ApiRouter>(parts.router, *parts.auth,
-                                               parts.api_workers->get_executor(), parts.metrics);
-  api::ApiDeps deps;
-  deps.source = parts.store.get();
-  deps.pipeline = parts.pipeline.get();
-  deps.dispatcher = parts.dispatcher.get();
-  deps.carriers = parts.carriers.get();
-  deps.metrics = &parts.metrics;
-  deps.shortener = parts.shortener.get();
-  deps.quiet_hours = &parts.quiet_hours;
-  deps.brand = [settings = parts.brand_settings.get()](uint64_t id) {
-    return settings->Current(id);
-  };
-  deps.brands = [settings = parts.brand_settings.get()] { return settings->All(); };
-  // The brand number's first carrier (its route), as the pipeline routes replies. Carriers need
-  // a restart to change, so their indexes are fixed; the number's list may change live.
-  auto carrier_index = std::make_shared<absl::flat_hash_map<std::string, uint32_t>>();
-  for (std::size_t route = 0; route < cfg.carriers.size(); ++route) {
-    carrier_index->emplace(cfg.carriers[route].name, static_cast<uint32_t>(route));
-  }
-  deps.route = [settings = parts.brand_settings.get(), carrier_index](uint64_t id) -> uint32_t {
-    std::shared_ptr<const config::NumberConfig> number = settings->Current(id);
-    if (number == nullptr || number->carriers.empty()) {
-      return 0;
-    }
-    auto found = carrier_index->find(number->carriers.front());
-    return found == carrier_index->end() ? 0 : found->second;
-  };
-  deps.clock = [] { return UnixMillisNow(); };
-  // Prometheus scrape: every role may read metrics (product §9: analyst reads metrics only).
-  parts.api->Add("GET", "/metrics", api::Access::kMetrics,
-                 [registry = &parts.metrics](api::ApiCall, api::Respond respond) {
-                   HttpResponse response;
-                   response.content_type = "text/plain; version=0.0.4";
-                   response.body = registry->RenderPrometheus();
-                   std::move(respond)(std::move(response));
-                 });
-  InstallApiRoutes(*parts.api, deps, *parts.brand_settings);
-  return absl::OkStatus();
-}
 
 absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions options) {
   auto parts = std::make_unique<Parts>();
@@ -440,98 +156,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
       [notifier = parts->notifier.get()](std::vector<pipeline::InboundStored> stored) {
         notifier->Notify(std::move(stored));
       });
-  outbound::ReceiptOptions receipt_options;
-  for (const config::CarrierConfig& carrier : cfg.carriers) {
-    receipt_options.id_formats.push_back(carrier.receipt_id_format);
-  }
-  receipt_options.commit = CommitOptionsFrom(cfg.store);
-  receipt_options.commit.thread_name = "commit-receipts";
-  parts->receipts = std::make_unique<outbound::ReceiptProcessor>(
-      *parts->store, parts->store->handles(),
-      [db = parts->store->db()](const rocksdb::WriteOptions& write_options,
-                                rocksdb::WriteBatch* batch) {
-        return db->Write(write_options, batch);
-      },
-      receipt_options, parts->metrics);
-  parts->pipeline->SetReceiptHandler([receipts = parts->receipts.get()](uint32_t route,
-                                                                        const smpp::Pdu& receipt,
-                                                                        pipeline::Answer answer) {
-    receipts->OnReceipt(route, receipt, std::move(answer));
-  });
-  parts->inbound = std::shared_ptr<InboundSink>(parts->pipeline.get(), [](InboundSink*) {});
-
-  // Carriers last: they bind out (or accept binds) once the io threads run, in Run().
-  auto carriers =
-      CarrierBinds::Start(parts->io.get_executor(), cfg.carriers, parts->inbound, parts->metrics);
-  if (!carriers.ok()) {
-    return carriers.status();
-  }
-  parts->carriers = *std::move(carriers);
-
-  outbound::DispatcherOptions dispatcher_options = DispatcherOptionsFrom(cfg);
-  for (const config::NumberConfig& number : cfg.numbers) {
-    absl::StatusOr<uint64_t> id = store::NumberId(number.number);
-    if (!id.ok()) {
-      continue;
-    }
-    for (const std::string& carrier : number.carriers) {
-      for (std::size_t route = 0; route < cfg.carriers.size(); ++route) {
-        if (cfg.carriers[route].name == carrier) {
-          dispatcher_options.brand_routes[*id].push_back(static_cast<uint32_t>(route));
-        }
-      }
-    }
-  }
-  if (parts->shortener) {
-    dispatcher_options.shorten = [shortener = parts->shortener.get(),
-                                  settings = parts->brand_settings.get()](
-                                     const store::MessageKey& message,
-                                     const std::string& text) -> absl::StatusOr<std::string> {
-      std::shared_ptr<const config::NumberConfig> number = settings->Current(message.thread.brand);
-      if (number == nullptr || !number->link_shortening) {
-        return text;
-      }
-      absl::StatusOr<ShortenResult> result = shortener->Shorten(text, LinkContext{message});
-      if (!result.ok()) {
-        return result.status();
-      }
-      return std::move(result->text);
-    };
-  }
-  // Quiet hours per brand number (product §6), for agent replies, campaigns and flows.
-  dispatcher_options.quiet_hours =
-      [quiet = &parts->quiet_hours, settings = parts->brand_settings.get()](
-          const store::MessageKey& message, const store::ProfileRecord& profile,
-          uint64_t now_ms) -> uint64_t {
-    std::shared_ptr<const config::NumberConfig> number = settings->Current(message.thread.brand);
-    if (number == nullptr) {
-      return 0;
-    }
-    absl::StatusOr<quiet::RecipientZones> zones = quiet->ZonesFor(
-        profile.time_zone, store::NumberText(message.thread.profile), number->default_country);
-    if (!zones.ok()) {
-      return 0;  // an unusable zone: quiet hours cannot apply (the API shows the profile's zone)
-    }
-    absl::StatusOr<quiet::Verdict> verdict = quiet->Check(
-        *zones, quiet::CheckInputFromConfig(number->quiet_hours,
-                                            absl::FromUnixMillis(static_cast<int64_t>(now_ms)),
-                                            /*keyword_reply=*/false));
-    if (!verdict.ok() || verdict->action != quiet::Action::kDefer) {
-      return 0;
-    }
-    return static_cast<uint64_t>(absl::ToUnixMillis(verdict->defer_until));
-  };
-  parts->dispatcher = std::make_unique<outbound::Dispatcher>(
-      *parts->store, parts->store->handles(), *parts->outbound_committer,
-      [carriers = parts->carriers.get()](uint32_t route) { return carriers->Transmitters(route); },
-      std::move(dispatcher_options), parts->metrics);
-  parts->pipeline->SetOnDurable(
-      [dispatcher = parts->dispatcher.get()](uint64_t due_ms) { dispatcher->Kick(due_ms); });
-  parts->dispatcher->SetRefsStored(
-      [receipts = parts->receipts.get()](uint32_t route, std::vector<std::string> ids) {
-        receipts->OnCarrierRefsStored(route, std::move(ids));
-      });
-  parts->dispatcher->Start();
+  RETURN_IF_ERROR(StartOutbound(*parts));
   RETURN_IF_ERROR(StartApi(*parts));
   return std::unique_ptr<App>(new App(std::move(parts)));
 }

@@ -39,6 +39,8 @@ class App {
   struct Parts;
   // The classifier, the brand numbers and the inbound pipeline over the open store.
   static absl::Status StartPipeline(Parts& parts);
+  // The receipt processor, the carrier binds and the dispatcher, over the started pipeline.
+  static absl::Status StartOutbound(Parts& parts);
   // The admin API's tokens, workers and /v1 routes, over the started parts.
   static absl::Status StartApi(Parts& parts);
   explicit App(std::unique_ptr<Parts> parts);
