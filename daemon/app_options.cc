@@ -133,10 +133,8 @@ outbound::DispatcherOptions DispatcherOptionsFrom(const config::Config& config) 
     route.window = static_cast<uint32_t>(carrier.window);
     route.receipt_id_format = carrier.receipt_id_format;
     route.max_attempts = static_cast<uint32_t>(std::max(1, carrier.retry_max_attempts));
-    route.retry_base =
-        std::chrono::milliseconds(absl::ToInt64Milliseconds(carrier.retry_min_backoff));
-    route.retry_cap =
-        std::chrono::milliseconds(absl::ToInt64Milliseconds(carrier.retry_max_backoff));
+    route.retry_base = ToChrono(carrier.retry_min_backoff);
+    route.retry_cap = ToChrono(carrier.retry_max_backoff);
     options.routes.push_back(route);
   }
   for (const config::NumberConfig& number : config.numbers) {

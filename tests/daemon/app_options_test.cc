@@ -61,10 +61,14 @@ TEST(AppOptionsTest, TheInboundCommitterSyncsPerGroupOnlyWithFsyncDurability) {
 TEST(AppOptionsTest, EachBrandNumberIsRoutedToItsCarriersInItsOwnOrder) {
   config::Config config;
   config.carriers = {Carrier("alpha"), Carrier("beta"), Carrier("gamma")};
+  config.carriers[1].retry_min_backoff = absl::Milliseconds(250);
+  config.carriers[1].retry_max_backoff = absl::Seconds(30);
   config.numbers = {Number("+15550100001", {"gamma", "alpha"}), Number("+15550100002", {"beta"})};
   const outbound::DispatcherOptions options = DispatcherOptionsFrom(config);
   ASSERT_EQ(options.routes.size(), 3u);
   EXPECT_EQ(options.routes[1].name, "beta");
+  EXPECT_EQ(options.routes[1].retry_base, std::chrono::milliseconds(250));
+  EXPECT_EQ(options.routes[1].retry_cap, std::chrono::seconds(30));
   const absl::StatusOr<uint64_t> first = store::NumberId("+15550100001");
   const absl::StatusOr<uint64_t> second = store::NumberId("+15550100002");
   ASSERT_TRUE(first.ok() && second.ok());
