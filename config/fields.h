@@ -127,6 +127,7 @@ void VisitFields(V& v, C& c) {
   v.Field("reassembly_timeout", c.reassembly_timeout);
   v.Field("timer_interval", c.timer_interval);
   v.Field("queue_capacity", c.queue_capacity);
+  v.Field("profile_cache_mb", c.profile_cache_mb);
 }
 
 template <typename V, Is<AdminToken> C>

@@ -97,6 +97,7 @@ void CheckDaemonStoreAdmin(const Config& config, Checker& check) {
   check.Range("inbound.timer_interval", inbound.timer_interval, absl::Milliseconds(10),
               absl::Minutes(1));
   check.Range("inbound.queue_capacity", inbound.queue_capacity, 1, 10000000);
+  check.Range("inbound.profile_cache_mb", inbound.profile_cache_mb, 0, 65536);
 
   const AdminConfig& admin = config.admin;
   if (!IsIpAddress(admin.address)) {

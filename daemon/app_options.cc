@@ -103,6 +103,7 @@ pipeline::PipelineOptions PipelineOptionsFrom(const config::Config& config) {
       static_cast<uint64_t>(absl::ToInt64Milliseconds(config.inbound.reassembly_timeout));
   options.timer_interval = ToChrono(config.inbound.timer_interval);
   options.queue_capacity = static_cast<std::size_t>(config.inbound.queue_capacity);
+  options.profile_cache_bytes = static_cast<std::size_t>(config.inbound.profile_cache_mb) << 20;
   options.max_group = static_cast<std::size_t>(config.store.commit_max_batch);
   return options;
 }

@@ -56,8 +56,11 @@ struct PipelineOptions {
   uint64_t reassembly_timeout_ms = 5 * 60 * 1000;
   std::chrono::milliseconds timer_interval{1000};
   std::size_t queue_capacity = 20000;
-  std::size_t max_group = 1000;     // messages decided into one batch
-  std::size_t max_in_flight = 4;    // batches handed to the committer and not yet durable
+  std::size_t max_group = 1000;   // messages decided into one batch
+  std::size_t max_in_flight = 4;  // batches handed to the committer and not yet durable
+  // Profile records kept decoded once durable (the pipeline is their only writer, so a kept
+  // record is never stale): most MOs then read their profile without a store lookup. 0 = off.
+  std::size_t profile_cache_bytes = 32u << 20;
   std::function<uint64_t()> clock;  // ms since the epoch; null = the system clock
 };
 

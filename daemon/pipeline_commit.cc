@@ -43,6 +43,12 @@ Counters::Counters(metrics::Registry& r)
       snooze_wakes(r.GetCounter("confab_snooze_wakes_total",
                                 "Snoozed conversations reopened by their timer")),
       groups(r.GetCounter("confab_commit_groups_total", "Batches the pipeline committed")),
+      profile_cache_hits(r.GetCounter("confab_profile_cache_total",
+                                      "Profile reads of the pipeline, by where they were found",
+                                      {{"result", "hit"}})),
+      profile_cache_misses(r.GetCounter("confab_profile_cache_total",
+                                        "Profile reads of the pipeline, by where they were found",
+                                        {{"result", "miss"}})),
       commit_seconds(r.GetHistogram("confab_commit_seconds",
                                     "Pipeline batch: handed to the committer until durable",
                                     metrics::LatencyBuckets())),
@@ -103,6 +109,7 @@ void Pipeline::Decider::Retire(const Group& group, const absl::Status& status,
     for (const store::ThreadId& thread : group.threads) {
       auto it = profiles_.find(thread);
       if (it != profiles_.end() && it->second.group == group.id) {
+        KeepDurable(thread, std::move(it->second.record));
         profiles_.erase(it);
       }
     }
@@ -125,6 +132,7 @@ void Pipeline::Decider::Retire(const Group& group, const absl::Status& status,
 
 void Pipeline::Decider::Reset() {
   profiles_.clear();
+  durable_profiles_.Clear();
   parts.Clear();
   timers_in_flight_ = false;
   reset_pending_ = false;

@@ -2,6 +2,9 @@
 // until its batch is durable.
 
 #include <algorithm>
+#include <array>
+#include <cstring>
+#include <string_view>
 #include <utility>
 
 #include "base/status_macros.h"
@@ -18,6 +21,20 @@ using Clock = std::chrono::steady_clock;
 double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
+
+// The cache key of a thread: its two ids' bytes, on the stack (the store's 16-byte key would
+// be a heap string per read).
+class ProfileCacheKey {
+ public:
+  explicit ProfileCacheKey(const store::ThreadId& thread) {
+    std::memcpy(bytes_.data(), &thread.brand, sizeof(thread.brand));
+    std::memcpy(bytes_.data() + sizeof(thread.brand), &thread.profile, sizeof(thread.profile));
+  }
+  std::string_view view() const { return {bytes_.data(), bytes_.size()}; }
+
+ private:
+  std::array<char, 16> bytes_;
+};
 
 bool CountsAsUnread(const std::optional<store::ProfileRecord>& profile) {
   return profile && profile->unread && profile->state != store::ConversationState::kNone;
@@ -61,7 +78,8 @@ Pipeline::Decider::Decider(const store::KvSource& kv, const store::CfHandles& cf
       parts(kv),
       reassembler(parts, {std::chrono::milliseconds(pipeline_options.reassembly_timeout_ms)}),
       counters_(metrics_registry),
-      registry(metrics_registry) {}
+      registry(metrics_registry),
+      durable_profiles_(pipeline_options.profile_cache_bytes) {}
 
 std::shared_ptr<Group> Pipeline::Decider::NewGroup() {
   return std::make_shared<Group>(next_group_++, handles);
@@ -72,7 +90,25 @@ absl::StatusOr<std::optional<store::ProfileRecord>> Pipeline::Decider::Profile(
   if (auto it = profiles_.find(thread); it != profiles_.end()) {
     return std::optional<store::ProfileRecord>(it->second.record);
   }
-  return reader.GetProfile(thread);
+  const ProfileCacheKey key(thread);
+  if (std::optional<store::ProfileRecord> kept = durable_profiles_.Lookup(key.view())) {
+    counters_.profile_cache_hits.Add();
+    return kept;
+  }
+  counters_.profile_cache_misses.Add();
+  absl::StatusOr<std::optional<store::ProfileRecord>> stored = reader.GetProfile(thread);
+  if (stored.ok() && stored->has_value()) {
+    KeepDurable(thread, **stored);
+  }
+  return stored;
+}
+
+void Pipeline::Decider::KeepDurable(const store::ThreadId& thread, store::ProfileRecord record) {
+  // Charged what the copy costs; the time zone is usually empty (inline in the string).
+  const std::size_t charge = sizeof(store::ProfileRecord) +
+                             record.dedup.capacity() * sizeof(store::DedupEntry) +
+                             (record.time_zone.size() > 15 ? record.time_zone.capacity() : 0);
+  durable_profiles_.Insert(ProfileCacheKey(thread).view(), std::move(record), charge);
 }
 
 void Pipeline::Decider::Stage(Group& group, const store::ThreadId& thread,

@@ -16,6 +16,7 @@
 #include "daemon/pipeline.h"
 #include "daemon/staged_parts.h"
 #include "smpp/reassembly.h"
+#include "store/object_cache.h"
 #include "store/reader.h"
 
 namespace confab::pipeline {
@@ -39,9 +40,11 @@ struct Counters {
   metrics::Counter& attributed;
   metrics::Counter& snooze_wakes;
   metrics::Counter& groups;
-  metrics::Histogram& commit_seconds;  // a group's batch: submit → durable
-  metrics::Histogram& ack_seconds;     // a message: accepted → answered
-  metrics::Histogram& group_size;      // messages per committed group
+  metrics::Counter& profile_cache_hits;    // profiles read from the cache of durable records
+  metrics::Counter& profile_cache_misses;  // ... and from the store
+  metrics::Histogram& commit_seconds;      // a group's batch: submit → durable
+  metrics::Histogram& ack_seconds;         // a message: accepted → answered
+  metrics::Histogram& group_size;          // messages per committed group
 };
 
 struct Incoming {
@@ -146,6 +149,10 @@ struct Pipeline::Decider {
     uint64_t group = 0;
   };
   absl::flat_hash_map<store::ThreadId, InFlightProfile, ThreadHash> profiles_;
+  // Durable records of threads not in flight. Filled by reads and by retired groups; emptied
+  // by Reset(), since after a failed commit only the store knows what is durable.
+  store::ObjectCache<store::ProfileRecord> durable_profiles_;
+  void KeepDurable(const store::ThreadId& thread, store::ProfileRecord record);
   uint64_t next_group_ = 1;
   std::size_t in_flight_ = 0;
   bool timers_in_flight_ = false;

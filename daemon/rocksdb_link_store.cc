@@ -12,8 +12,6 @@
 #include "absl/strings/str_cat.h"
 #include "base/thread_name.h"
 #include "daemon/logging.h"
-#include "rocksdb/cache.h"
-#include "rocksdb/slice.h"
 #include "store/write_set.h"
 
 // Debian's abseil has its own string_view type, hence the explicit conversions.
@@ -41,12 +39,6 @@ LinkRecord FromStore(store::LinkRecord record) {
                     FromMillis(record.expires_ms)};
 }
 
-rocksdb::Slice ToSlice(std::string_view view) { return rocksdb::Slice(view.data(), view.size()); }
-
-void DeleteCachedLink(const rocksdb::Slice& /*key*/, void* value) {
-  delete static_cast<LinkRecord*>(value);
-}
-
 }  // namespace
 
 RocksDbLinkStoreOptions RocksDbLinkStoreOptions::For(const store::Store& store) {
@@ -67,8 +59,7 @@ RocksDbLinkStore::RocksDbLinkStore(store::Store* store, RocksDbLinkStoreOptions 
       // Sharded by key hash, each shard its own mutex: the I/O threads rarely meet. RocksDB's
       // own LRU cache, separate from the store's block cache (whose blocks a lookup would still
       // have to search and decode).
-      cache_(options_.link_cache_bytes == 0 ? nullptr
-                                            : rocksdb::NewLRUCache(options_.link_cache_bytes)),
+      cache_(options_.link_cache_bytes),
       links_(store->db(), options_.links),
       clicks_(store->db(), options_.clicks),
       // Random start: clicks in the same millisecond as one from before a restart keep apart.
@@ -159,34 +150,16 @@ absl::StatusOr<std::optional<LinkRecord>> RocksDbLinkStore::Get(std::string_view
 }
 
 void RocksDbLinkStore::CacheLink(std::string_view code, const LinkRecord& record) const {
-  if (cache_ == nullptr) {
-    return;
-  }
   // Charged what the entry costs: the record, its URL and the key (the cache adds its own
   // per-entry metadata to the charge).
-  const std::size_t charge = sizeof(LinkRecord) + record.url.capacity() + code.size();
-  auto* value = new LinkRecord(record);
-  // Not strict: an insert over capacity evicts the least recently used; it never fails (and
-  // if it did, the cache deletes the value: a miss next time, nothing wrong).
-  (void)cache_->Insert(ToSlice(code), value, charge, &DeleteCachedLink);
+  cache_.Insert(code, record, sizeof(LinkRecord) + record.url.capacity());
 }
 
 std::optional<LinkRecord> RocksDbLinkStore::CachedLink(std::string_view code) const {
-  if (cache_ == nullptr) {
-    return std::nullopt;
-  }
-  rocksdb::Cache::Handle* handle = cache_->Lookup(ToSlice(code));
-  if (handle == nullptr) {
-    return std::nullopt;
-  }
-  std::optional<LinkRecord> record(*static_cast<const LinkRecord*>(cache_->Value(handle)));
-  cache_->Release(handle);
-  return record;
+  return cache_.Lookup(code);
 }
 
-std::size_t RocksDbLinkStore::link_cache_usage() const {
-  return cache_ == nullptr ? 0 : cache_->GetUsage();
-}
+std::size_t RocksDbLinkStore::link_cache_usage() const { return cache_.usage(); }
 
 absl::Status RocksDbLinkStore::RecordClick(std::string_view code, LinkClick click) {
   bool was_empty = false;

@@ -49,6 +49,7 @@
 #include "absl/synchronization/mutex.h"
 #include "daemon/link_store.h"
 #include "store/group_commit.h"
+#include "store/object_cache.h"
 #include "store/reader.h"
 #include "store/store.h"
 
@@ -129,7 +130,7 @@ class RocksDbLinkStore final : public LinkStore {
   store::Store& store_;
   store::StoreReader reader_;
   const RocksDbLinkStoreOptions options_;
-  std::shared_ptr<rocksdb::Cache> cache_;  // null when link_cache_bytes is 0
+  mutable store::ObjectCache<LinkRecord> cache_;  // holds nothing when link_cache_bytes is 0
   store::GroupCommitter links_;
   store::GroupCommitter clicks_;
   absl::Mutex mutex_;

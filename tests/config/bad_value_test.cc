@@ -93,6 +93,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "must be 1..100000"},
         BadValue{"commit_max_batch = 1000", "commit_max_batch = 30000",
                  "store.commit_queue_capacity", "must be at least store.commit_max_batch", -2},
+        // [inbound]
+        BadValue{"[admin]", "[inbound]\nprofile_cache_mb = -1\n\n[admin]",
+                 "inbound.profile_cache_mb", "must be 0..65536", 1},
         // [admin]
         BadValue{"port = 8080", "port = 70000", "admin.port", "must be 0..65535 (is 70000)"},
         BadValue{"address = \"127.0.0.1\"", "address = \"localhost\"", "admin.address",

@@ -32,6 +32,7 @@ TEST(ConfigDefaultsTest, AnEmptyFileLoadsTheDocumentedDefaultsAndValidates) {
   EXPECT_EQ(config->store.commit_max_bytes, 8 << 20);
   EXPECT_EQ(config->store.commit_max_delay, absl::ZeroDuration());
   EXPECT_EQ(config->store.commit_queue_capacity, 20000);
+  EXPECT_EQ(config->inbound.profile_cache_mb, 32);
   EXPECT_EQ(config->admin.address, "127.0.0.1");
   EXPECT_EQ(config->admin.port, 8080);
   EXPECT_EQ(config->admin.body_limit, 1u << 20);

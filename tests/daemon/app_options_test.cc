@@ -44,6 +44,17 @@ TEST(AppOptionsTest, TheStoreLivesUnderTheStateDirUnlessItsPathIsAbsolute) {
   EXPECT_EQ(options.compaction_priority, store::CompactionPriority::kNormal);
 }
 
+TEST(AppOptionsTest, ThePipelineGetsItsQueueAndProfileCacheFromInbound) {
+  config::Config config;
+  config.inbound.queue_capacity = 123;
+  config.inbound.profile_cache_mb = 3;
+  pipeline::PipelineOptions options = PipelineOptionsFrom(config);
+  EXPECT_EQ(options.queue_capacity, 123u);
+  EXPECT_EQ(options.profile_cache_bytes, 3u << 20);
+  config.inbound.profile_cache_mb = 0;
+  EXPECT_EQ(PipelineOptionsFrom(config).profile_cache_bytes, 0u);
+}
+
 TEST(AppOptionsTest, TheInboundCommitterSyncsPerGroupOnlyWithFsyncDurability) {
   config::StoreConfig store;
   store.commit_max_batch = 7;

@@ -113,6 +113,7 @@ class PipelineFixture : public ::testing::Test {
     options.dedup_window_ms = 600'000;
     options.clock = [this] { return now_ms_.load(); };
     options.queue_capacity = queue_capacity_;
+    options.profile_cache_bytes = profile_cache_bytes_;
     pipeline_ = std::make_unique<Pipeline>(store_, store_.handles(), *committer_, *classifier_,
                                            *brands, options, metrics_);
     if (start_) {
@@ -184,6 +185,7 @@ class PipelineFixture : public ::testing::Test {
   std::atomic<uint64_t> now_ms_{kStartMs};
   std::atomic<bool> fail_writes_{false};
   std::size_t queue_capacity_ = 1000;
+  std::size_t profile_cache_bytes_ = PipelineOptions{}.profile_cache_bytes;
   bool start_ = true;
   std::unique_ptr<classify::Classifier> classifier_;
   std::unique_ptr<store::GroupCommitter> committer_;
