@@ -104,10 +104,10 @@ absl::StatusOr<std::optional<store::ProfileRecord>> Pipeline::Decider::Profile(
 }
 
 void Pipeline::Decider::KeepDurable(const store::ThreadId& thread, store::ProfileRecord record) {
-  // Charged what the copy costs; the time zone is usually empty (inline in the string).
+  // Charged what the copy costs (an empty time zone's inline bytes too: a few bytes over).
   const std::size_t charge = sizeof(store::ProfileRecord) +
                              record.dedup.capacity() * sizeof(store::DedupEntry) +
-                             (record.time_zone.size() > 15 ? record.time_zone.capacity() : 0);
+                             record.time_zone.capacity();
   durable_profiles_.Insert(ProfileCacheKey(thread).view(), std::move(record), charge);
 }
 
