@@ -122,11 +122,11 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
     parts->links = *std::move(links);
   }
 
-  // The committer for everything but the pipeline (whose committer holds after a failure
-  // until the pipeline resumes it): the dispatcher's outcomes and the settings the API stores.
+  // The store's writer thread, and on it the stream for everything but the pipeline (whose
+  // stream holds after a failure until the pipeline resumes it): the dispatcher's outcomes and
+  // the settings the API stores. The pipeline's stream joins the same groups (StartPipeline).
   store::GroupCommitOptions outbound_commit = CommitOptionsFrom(cfg.store);
   outbound_commit.hold_after_failure = false;
-  outbound_commit.thread_name = "commit-outbound";
   parts->outbound_committer =
       std::make_unique<store::GroupCommitter>(parts->store->db(), outbound_commit);
   parts->brand_settings =

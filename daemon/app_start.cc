@@ -34,7 +34,9 @@ absl::Status App::StartPipeline(Parts& parts) {
   if (!brands.ok()) {
     return brands.status();
   }
-  parts.committer = std::make_unique<store::GroupCommitter>(parts.store->db(),
+  // One writer thread for the pipeline and the outbound side: one fsync per group for both,
+  // where two threads would wait out each other's (bench/RESULTS.md, 2026-11-25).
+  parts.committer = std::make_unique<store::GroupCommitter>(*parts.outbound_committer,
                                                             CommitOptionsFrom(parts.config.store));
   parts.pipeline = std::make_unique<pipeline::Pipeline>(
       *parts.store, parts.store->handles(), *parts.committer, *parts.classifier, *brands,

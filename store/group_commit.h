@@ -9,16 +9,19 @@
 // group open a little longer to gather more. A merged group is atomic: after an error nothing of
 // it is written, and every batch of the group gets the error. Data becomes visible to readers
 // only once it is durable (the WAL is synced before the memtable is updated).
+//
+// Several committers can share one writer thread (the joining constructor): each is a stream
+// with its own queue limit, failure hold and counts, and their batches ride the same groups.
+// Two writer threads over one database instead collide in RocksDB's own write queue: one
+// waits out the other's fsync before starting its own, and their records meet in the
+// memtable's concurrent insert path, which searches every key from the top.
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <mutex>
+#include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
@@ -33,10 +36,12 @@ struct WriteOptions;
 namespace confab::store {
 
 struct GroupCommitOptions {
+  // The shape of the groups; a joining stream uses its writer's (see GroupCommitter).
   bool sync = true;  // fsync the WAL per group ([store].durability = "fsync")
   std::size_t max_group_batches = 1000;
   std::size_t max_group_bytes = 8u << 20;
   std::chrono::microseconds max_group_delay{0};  // extra wait for more batches; 0 = none
+  // Per stream.
   std::size_t queue_limit = 20000;  // queued batches; beyond it Submit refuses (backpressure)
   // Write a merged group's records in (family, key) order (store/group_sort.h): cheaper
   // memtable inserts for the same effect (the writer thread's cost per MO drops ~2x).
@@ -57,6 +62,8 @@ using CommitDone = absl::AnyInvocable<void(absl::Status) &&>;
 using GroupWriter =
     std::function<rocksdb::Status(const rocksdb::WriteOptions&, rocksdb::WriteBatch*)>;
 
+// Per stream: `groups` counts the groups that carried at least one of its batches, and
+// largest_group the most batches (of every stream) in one of them.
 struct GroupCommitStats {
   uint64_t groups = 0;
   uint64_t batches = 0;
@@ -69,44 +76,40 @@ class GroupCommitter {
  public:
   GroupCommitter(rocksdb::DB* db, GroupCommitOptions options);
   GroupCommitter(GroupWriter writer, GroupCommitOptions options);
+  // A stream into `writer`'s groups: its own queue_limit, hold_after_failure and stats; the
+  // group shape (sync, max_group_*, sort_groups, thread name) is the writer's. `writer` may be
+  // stopped or destroyed first: the thread runs until the last of its streams stops.
+  GroupCommitter(GroupCommitter& writer, GroupCommitOptions options);
   ~GroupCommitter();  // Stop()
 
   // Queues `batch`; `done` runs once it is durable (OK) or failed. Returns ResourceExhausted at
-  // once (and does not call `done`) when queue_limit batches are waiting, FailedPrecondition
-  // after Stop(). Thread-safe.
+  // once (and does not call `done`) when queue_limit batches of this stream are waiting,
+  // FailedPrecondition after Stop(). Thread-safe.
   absl::Status Submit(rocksdb::WriteBatch batch, CommitDone done);
 
   // hold_after_failure: write again (batches submitted from now on).
   void Resume();
 
-  // Writes what is queued, then stops the writer thread. Idempotent.
+  // Refuses new batches, returns once every batch of this stream is written (or failed) and its
+  // `done` has run; the last stream of a writer also stops the writer thread. Idempotent; not
+  // from a `done` callback.
   void Stop();
 
-  std::size_t queued() const;
+  std::size_t queued() const;  // this stream's batches waiting for a group
   GroupCommitStats stats() const;
 
  private:
-  struct Pending {
-    rocksdb::WriteBatch batch;
-    CommitDone done;
-  };
+  struct Pending;
+  class Writer;
 
-  void Run();
-  // Takes the next group off the queue (lock held); returns its size in batches.
-  std::size_t TakeGroup(std::unique_lock<std::mutex>& lock, std::deque<Pending>& group);
-  void WriteGroup(std::deque<Pending>& group);
-  // Counts the group and runs every batch's done with `result`.
-  void Complete(std::deque<Pending>& group, const absl::Status& result);
-
-  GroupWriter writer_;
+  std::shared_ptr<Writer> writer_;
   GroupCommitOptions options_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Pending> queue_;
-  bool stopping_ = false;
-  absl::Status held_;  // hold_after_failure: the failure every batch gets until Resume()
+  // Guarded by the writer's mutex.
+  bool stopped_ = false;
+  std::size_t waiting_ = 0;     // queued, not yet taken into a group
+  std::size_t unfinished_ = 0;  // queued or in a group whose `done`s have not all run
+  absl::Status held_;           // hold_after_failure: what every batch gets until Resume()
   GroupCommitStats stats_;
-  std::thread thread_;
 };
 
 // Appends the records of `from` to `into` (both in RocksDB's WriteBatch wire format: a 12-byte

@@ -73,9 +73,17 @@ class Collector final : public rocksdb::WriteBatch::Handler {
 }  // namespace
 
 bool SortGroup(const rocksdb::WriteBatch& group, rocksdb::WriteBatch& out) {
+  return SortGroup(std::vector<const rocksdb::WriteBatch*>{&group}, out);
+}
+
+bool SortGroup(const std::vector<const rocksdb::WriteBatch*>& group, rocksdb::WriteBatch& out) {
   Collector collector;
-  if (!group.Iterate(&collector).ok()) {
-    return false;
+  std::size_t bytes = 0;
+  for (const rocksdb::WriteBatch* batch : group) {
+    if (!batch->Iterate(&collector).ok()) {
+      return false;
+    }
+    bytes += batch->GetDataSize();
   }
   std::vector<Record>& records = collector.records;
   // std::sort with the position as the last criterion: stable, without stable_sort's temporary
@@ -88,7 +96,7 @@ bool SortGroup(const rocksdb::WriteBatch& group, rocksdb::WriteBatch& out) {
     return by_key != 0 ? by_key < 0 : a.order < b.order;
   });
   std::map<uint32_t, std::unique_ptr<IdHandle>> handles;
-  rocksdb::WriteBatch sorted(group.GetDataSize());
+  rocksdb::WriteBatch sorted(bytes);
   for (const Record& record : records) {
     std::unique_ptr<IdHandle>& handle = handles[record.cf];
     if (!handle) {

@@ -5,6 +5,8 @@
 // the previous one (hot cache lines) instead of from scratch. Records for the same key keep
 // their submission order (sorted stably), so the group's effect is unchanged.
 
+#include <vector>
+
 #include "rocksdb/write_batch.h"
 
 namespace confab::store {
@@ -13,5 +15,8 @@ namespace confab::store {
 // group holds a record kind it does not reorder (anything but put, delete, single delete and
 // merge), in which case the caller writes `group` as it is.
 bool SortGroup(const rocksdb::WriteBatch& group, rocksdb::WriteBatch& out);
+// The same for a group of batches, in their order: their records sorted into one batch (what
+// merging and then sorting would give, with one copy instead of two).
+bool SortGroup(const std::vector<const rocksdb::WriteBatch*>& group, rocksdb::WriteBatch& out);
 
 }  // namespace confab::store

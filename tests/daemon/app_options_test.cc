@@ -62,7 +62,7 @@ TEST(AppOptionsTest, TheInboundCommitterSyncsPerGroupOnlyWithFsyncDurability) {
   store::GroupCommitOptions options = CommitOptionsFrom(store);
   EXPECT_TRUE(options.sync);
   EXPECT_TRUE(options.hold_after_failure);
-  EXPECT_EQ(options.thread_name, "commit-inbound");
+  EXPECT_EQ(options.thread_name, "commit");
   EXPECT_EQ(options.max_group_batches, 7u);
   EXPECT_EQ(options.queue_limit, 70u);
   store.durability = config::Durability::kOs;

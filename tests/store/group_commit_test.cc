@@ -7,6 +7,8 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -262,6 +264,138 @@ TEST_F(GroupCommitTest, GroupsRespectTheBatchCap) {
   release_first.set_value();
   committer.Stop();
   EXPECT_EQ(group_counts, (std::vector<uint32_t>{1, 2, 2, 1}));
+}
+
+// A writer that holds its first group until released, so that later batches queue behind it.
+class GatedWriter {
+ public:
+  explicit GatedWriter(rocksdb::DB* db) : db_(db), released_(release_.get_future().share()) {}
+
+  GroupWriter writer() {
+    return [this](const rocksdb::WriteOptions& options, rocksdb::WriteBatch* batch) {
+      {
+        std::lock_guard lock(mutex_);
+        group_counts_.push_back(batch->Count());
+      }
+      if (calls_.fetch_add(1) == 0) {
+        entered_.set_value();
+        released_.wait();
+      }
+      return fail_.load() ? rocksdb::Status::IOError("injected: disk full")
+                          : db_->Write(options, batch);
+    };
+  }
+  void WaitUntilHeld() { entered_.get_future().wait(); }
+  void Release() { release_.set_value(); }
+  void FailFromNowOn(bool fail) { fail_.store(fail); }
+  std::vector<uint32_t> group_counts() {
+    std::lock_guard lock(mutex_);
+    return group_counts_;
+  }
+
+ private:
+  rocksdb::DB* db_;
+  std::promise<void> entered_;
+  std::promise<void> release_;
+  std::shared_future<void> released_;
+  std::atomic<int> calls_{0};
+  std::atomic<bool> fail_{false};
+  std::mutex mutex_;
+  std::vector<uint32_t> group_counts_;
+};
+
+TEST_F(GroupCommitTest, TwoStreamsRideTheSameGroups) {
+  GatedWriter gate(store_->db());
+  GroupCommitter first(gate.writer(), {});
+  GroupCommitter second(first, {});
+  ASSERT_TRUE(first.Submit(PutBatch("a", "1"), [](absl::Status) {}).ok());
+  gate.WaitUntilHeld();
+  ASSERT_TRUE(first.Submit(PutBatch("b", "1"), [](absl::Status) {}).ok());
+  ASSERT_TRUE(second.Submit(PutBatch("c", "1"), [](absl::Status) {}).ok());
+  ASSERT_TRUE(second.Submit(PutBatch("d", "1"), [](absl::Status) {}).ok());
+  gate.Release();
+  second.Stop();
+  first.Stop();
+  EXPECT_EQ(gate.group_counts(), (std::vector<uint32_t>{1, 3}));  // b, c, d in one write
+  EXPECT_EQ(first.stats().groups, 2u);
+  EXPECT_EQ(first.stats().batches, 2u);
+  EXPECT_EQ(second.stats().groups, 1u);
+  EXPECT_EQ(second.stats().batches, 2u);
+  EXPECT_EQ(second.stats().largest_group, 3u);
+  for (const char* key : {"a", "b", "c", "d"}) {
+    EXPECT_EQ(Get(key), "1");
+  }
+}
+
+TEST_F(GroupCommitTest, AFailureHoldsOnlyTheStreamThatAskedForIt) {
+  GatedWriter gate(store_->db());
+  GroupCommitOptions holding;
+  holding.hold_after_failure = true;
+  GroupCommitter other(gate.writer(), {});
+  GroupCommitter pipeline(other, holding);
+  auto submit = [](GroupCommitter& stream, const std::string& key) {
+    auto done = std::make_shared<std::promise<absl::Status>>();
+    std::future<absl::Status> result = done->get_future();
+    EXPECT_TRUE(
+        stream.Submit(PutBatch(key, "1"), [done](absl::Status s) { done->set_value(s); }).ok());
+    return result;
+  };
+  gate.FailFromNowOn(true);
+  std::future<absl::Status> failed_other = submit(other, "a");
+  gate.WaitUntilHeld();
+  std::future<absl::Status> failed_pipeline = submit(pipeline, "b");
+  gate.Release();
+  EXPECT_TRUE(absl::IsUnavailable(failed_other.get()));
+  EXPECT_TRUE(absl::IsUnavailable(failed_pipeline.get()));
+  gate.FailFromNowOn(false);
+  // The store works again: the other stream writes, the pipeline's stream holds until Resume.
+  EXPECT_TRUE(submit(other, "c").get().ok());
+  const absl::Status held = submit(pipeline, "d").get();
+  EXPECT_TRUE(absl::IsUnavailable(held)) << held;
+  EXPECT_NE(held.message().find("injected: disk full"), absl::string_view::npos);
+  pipeline.Resume();
+  EXPECT_TRUE(submit(pipeline, "e").get().ok());
+  EXPECT_EQ(Get("c"), "1");
+  EXPECT_EQ(Get("d"), "<NotFound: >");
+  EXPECT_EQ(Get("e"), "1");
+}
+
+TEST_F(GroupCommitTest, EachStreamHasItsOwnQueueLimit) {
+  GatedWriter gate(store_->db());
+  GroupCommitOptions one;
+  one.queue_limit = 1;
+  GroupCommitter first(gate.writer(), one);
+  GroupCommitter second(first, one);
+  ASSERT_TRUE(first.Submit(PutBatch("a", "1"), [](absl::Status) {}).ok());
+  gate.WaitUntilHeld();
+  EXPECT_TRUE(first.Submit(PutBatch("b", "1"), [](absl::Status) {}).ok());
+  EXPECT_TRUE(absl::IsResourceExhausted(first.Submit(PutBatch("x", "1"), [](absl::Status) {})));
+  EXPECT_TRUE(second.Submit(PutBatch("c", "1"), [](absl::Status) {}).ok());
+  EXPECT_EQ(first.queued(), 1u);
+  EXPECT_EQ(second.queued(), 1u);
+  gate.Release();
+  first.Stop();
+  second.Stop();
+  EXPECT_EQ(first.stats().refused_batches, 1u);
+  EXPECT_EQ(second.stats().refused_batches, 0u);
+  EXPECT_EQ(Get("c"), "1");
+  EXPECT_EQ(Get("x"), "<NotFound: >");
+}
+
+TEST_F(GroupCommitTest, AJoinedStreamOutlivesTheOneThatStartedTheThread) {
+  auto first = std::make_unique<GroupCommitter>(store_->db(), GroupCommitOptions{});
+  GroupCommitter second(*first, {});
+  first.reset();  // stops the first stream only
+  std::promise<absl::Status> written;
+  ASSERT_TRUE(second
+                  .Submit(PutBatch("a", "1"),
+                          [&](absl::Status status) { written.set_value(std::move(status)); })
+                  .ok());
+  EXPECT_TRUE(written.get_future().get().ok());
+  EXPECT_EQ(Get("a"), "1");
+  second.Stop();  // the last stream: the thread ends
+  GroupCommitter late(second, {});
+  EXPECT_TRUE(absl::IsFailedPrecondition(late.Submit(PutBatch("b", "1"), [](absl::Status) {})));
 }
 
 TEST(AppendBatchTest, MergesRecordsAndCountsOfPutsAndDeletes) {

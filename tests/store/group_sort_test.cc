@@ -62,6 +62,28 @@ TEST(GroupSortTest, OrdersByFamilyThenKeyAndKeepsSubmissionOrderPerKey) {
   EXPECT_EQ(sorted.Count(), group.Count());
 }
 
+TEST(GroupSortTest, BatchesSortTogetherKeepingTheirOrderForOneKey) {
+  MemoryStore store;
+  auto* profiles = store.handles()[static_cast<std::size_t>(Cf::kProfiles)];
+  auto* inbox = store.handles()[static_cast<std::size_t>(Cf::kInbox)];
+  rocksdb::WriteBatch first;
+  ASSERT_TRUE(first.Put(profiles, "k", "first").ok());
+  ASSERT_TRUE(first.Put(inbox, "b", "1").ok());
+  rocksdb::WriteBatch second;
+  ASSERT_TRUE(second.Delete(profiles, "k").ok());
+  ASSERT_TRUE(second.Put(profiles, "a", "x").ok());
+  rocksdb::WriteBatch third;
+  ASSERT_TRUE(third.Put(profiles, "k", "last").ok());
+  rocksdb::WriteBatch sorted;
+  ASSERT_TRUE(SortGroup({&first, &second, &third}, sorted));
+  const std::string p = std::to_string(profiles->GetID());
+  const std::string i = std::to_string(inbox->GetID());
+  EXPECT_EQ(List(sorted),
+            (std::vector<std::string>{p + ":put:a=x", p + ":put:k=first", p + ":del:k",
+                                      p + ":put:k=last", i + ":put:b=1"}));
+  EXPECT_EQ(sorted.Count(), 5u);
+}
+
 TEST(GroupSortTest, AGroupWithARangeDeleteIsLeftAsItIs) {
   MemoryStore store;
   auto* timers = store.handles()[static_cast<std::size_t>(Cf::kTimers)];
