@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "rocksdb/db.h"
+#include "rocksdb/perf_context.h"
+#include "rocksdb/perf_level.h"
 #include "store/cf_options.h"
 #include "tests/base/thread_list.h"
 
@@ -116,6 +118,24 @@ TEST(RocksOptionsTest, FlushedAndCompactedFilesAreSyncedInOneMebibyteSteps) {
   EXPECT_EQ(rocks.db.bytes_per_sync, uint64_t{1} << 20);
   // Not the WAL: group commit syncs it per group.
   EXPECT_EQ(rocks.db.wal_bytes_per_sync, 0u);
+}
+
+TEST_F(StoreTest, AProfileThatIsNotThereIsAnsweredByTheMemtableBloomFilter) {
+  auto store = Store::Open(Options());
+  ASSERT_TRUE(store.ok()) << store.status();
+  rocksdb::DB* db = (*store)->db();
+  rocksdb::ColumnFamilyHandle* profiles =
+      (*store)->handles()[static_cast<std::size_t>(Cf::kProfiles)];
+  ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), profiles, "present", "1").ok());
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
+  rocksdb::get_perf_context()->Reset();
+  std::string value;
+  EXPECT_TRUE(db->Get(rocksdb::ReadOptions(), profiles, "absent", &value).IsNotFound());
+  EXPECT_EQ(rocksdb::get_perf_context()->bloom_memtable_miss_count, 1u);
+  ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), profiles, "present", &value).ok());
+  EXPECT_EQ(value, "1");
+  EXPECT_EQ(rocksdb::get_perf_context()->bloom_memtable_hit_count, 1u);
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
 }
 
 TEST(PrefixSuccessorTest, IsTheSmallestKeyAfterThePrefixRange) {
