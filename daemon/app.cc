@@ -124,7 +124,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
 
   // The store's writer thread, and on it the stream for everything but the pipeline (whose
   // stream holds after a failure until the pipeline resumes it): the dispatcher's outcomes and
-  // the settings the API stores. The pipeline's stream joins the same groups (StartPipeline).
+  // the settings the API stores. The pipeline's and the receipts' streams join the same groups
+  // (StartPipeline, StartOutbound).
   store::GroupCommitOptions outbound_commit = CommitOptionsFrom(cfg.store);
   outbound_commit.hold_after_failure = false;
   parts->outbound_committer =

@@ -84,7 +84,7 @@ unsigned IoThreads(const config::DaemonConfig& daemon) {
 
 store::GroupCommitOptions CommitOptionsFrom(const config::StoreConfig& store) {
   store::GroupCommitOptions options;
-  options.thread_name = "commit";  // the store's writer thread; the receipts' renames theirs
+  options.thread_name = "commit";  // the store's one writer thread (its streams share it)
   options.sync = store.durability == config::Durability::kFsync;
   options.max_group_batches = static_cast<std::size_t>(store.commit_max_batch);
   options.max_group_bytes = static_cast<std::size_t>(store.commit_max_bytes);

@@ -56,14 +56,9 @@ absl::Status App::StartOutbound(Parts& parts) {
     receipt_options.id_formats.push_back(carrier.receipt_id_format);
   }
   receipt_options.commit = CommitOptionsFrom(parts.config.store);
-  receipt_options.commit.thread_name = "commit-receipts";
   parts.receipts = std::make_unique<outbound::ReceiptProcessor>(
-      *parts.store, parts.store->handles(),
-      [db = parts.store->db()](const rocksdb::WriteOptions& write_options,
-                               rocksdb::WriteBatch* batch) {
-        return db->Write(write_options, batch);
-      },
-      receipt_options, parts.metrics);
+      *parts.store, parts.store->handles(), *parts.outbound_committer, receipt_options,
+      parts.metrics);
   parts.pipeline->SetReceiptHandler([receipts = parts.receipts.get()](uint32_t route,
                                                                       const smpp::Pdu& receipt,
                                                                       pipeline::Answer answer) {

@@ -130,11 +130,31 @@ void ApplyPartReceipt(store::MessageRecord& record, uint8_t parts, store::Delive
 
 ReceiptProcessor::ReceiptProcessor(const store::KvSource& source, const store::CfHandles& handles,
                                    store::GroupWriter writer, ReceiptOptions options,
+                                   metrics::Registry& metrics)
+    : ReceiptProcessor(
+          source, handles,
+          [&writer](const store::GroupCommitOptions& commit) {
+            return std::make_unique<store::GroupCommitter>(std::move(writer), commit);
+          },
+          std::move(options), metrics) {}
+
+ReceiptProcessor::ReceiptProcessor(const store::KvSource& source, const store::CfHandles& handles,
+                                   store::GroupCommitter& writer, ReceiptOptions options,
+                                   metrics::Registry& metrics)
+    : ReceiptProcessor(
+          source, handles,
+          [&writer](const store::GroupCommitOptions& commit) {
+            return std::make_unique<store::GroupCommitter>(writer, commit);
+          },
+          std::move(options), metrics) {}
+
+ReceiptProcessor::ReceiptProcessor(const store::KvSource& source, const store::CfHandles& handles,
+                                   MakeCommitter make_committer, ReceiptOptions options,
                                    metrics::Registry& metrics) {
   if (!options.clock) {
     options.clock = [] { return static_cast<uint64_t>(absl::ToUnixMillis(absl::Now())); };
   }
-  impl_ = std::make_unique<Impl>(source, handles, std::move(writer), std::move(options), metrics);
+  impl_ = std::make_unique<Impl>(source, handles, make_committer, std::move(options), metrics);
   impl_->thread = std::thread([impl = impl_.get()] {
     NameThisThread("receipts");
     impl->Run();

@@ -19,10 +19,10 @@
 //   notification change nothing. A long message is kDelivered once every part is; the first
 //   part with a final negative state decides it otherwise (its error kept in delivery_error).
 //   A part's second final receipt is a duplicate: nothing changes, it is answered ESME_ROK.
-// - Answers. ESME_ROK only once what the receipt changed is durable (own GroupCommitter,
-//   hold_after_failure); a store failure is ESME_RX_T_APPN and nothing of that batch is written
-//   (the carrier retransmits). A receipt without a usable id or state is answered ESME_ROK at
-//   once (counted unknown_format): it would never become usable.
+// - Answers. ESME_ROK only once what the receipt changed is durable (its own commit
+//   stream, hold_after_failure); a store failure is ESME_RX_T_APPN and nothing of that batch is
+//   written (the carrier retransmits). A receipt without a usable id or state is answered ESME_ROK
+//   at once (counted unknown_format): it would never become usable.
 // - Early receipts (no durable reference yet: the receipt overtook our submit_sm_resp handling)
 //   are parked, at most max_parked (beyond: ESME_RX_T_APPN at once), and decided again when
 //   OnCarrierRefsStored names their id, or answered ESME_RX_T_APPN after park_time.
@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "absl/functional/function_ref.h"
 #include "config/config.h"
 #include "daemon/metrics.h"
 #include "smpp/pdu.h"
@@ -82,10 +83,14 @@ using ReceiptAnswer = absl::AnyInvocable<void(smpp::CommandStatus) &&>;
 class ReceiptProcessor {
  public:
   // Reads committed state from `source`; stages writes with `handles` and makes them durable
-  // through its own GroupCommitter over `writer` (production: DB::Write of the daemon's store).
-  // Starts the worker and committer threads.
+  // through its own GroupCommitter over `writer`. Starts the worker and committer threads.
   ReceiptProcessor(const store::KvSource& source, const store::CfHandles& handles,
                    store::GroupWriter writer, ReceiptOptions options, metrics::Registry& metrics);
+  // The same, with the processor's batches as a stream of `writer`'s groups (the daemon: the
+  // store's one writer thread); options.commit gives the stream's queue limit.
+  ReceiptProcessor(const store::KvSource& source, const store::CfHandles& handles,
+                   store::GroupCommitter& writer, ReceiptOptions options,
+                   metrics::Registry& metrics);
   ~ReceiptProcessor();  // Stop()
   ReceiptProcessor(const ReceiptProcessor&) = delete;
   ReceiptProcessor& operator=(const ReceiptProcessor&) = delete;
@@ -107,6 +112,12 @@ class ReceiptProcessor {
 
  private:
   struct Impl;  // receipts_internal.h
+  using MakeCommitter =
+      absl::FunctionRef<std::unique_ptr<store::GroupCommitter>(const store::GroupCommitOptions&)>;
+  ReceiptProcessor(const store::KvSource& source, const store::CfHandles& handles,
+                   MakeCommitter make_committer, ReceiptOptions options,
+                   metrics::Registry& metrics);
+
   std::unique_ptr<Impl> impl_;
 };
 

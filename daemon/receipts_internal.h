@@ -63,7 +63,7 @@ struct ReceiptCounters {
 };
 
 struct ReceiptProcessor::Impl {
-  Impl(const store::KvSource& source, const store::CfHandles& handles, store::GroupWriter writer,
+  Impl(const store::KvSource& source, const store::CfHandles& handles, MakeCommitter make_committer,
        ReceiptOptions options, metrics::Registry& metrics);
 
   void Enqueue(ReceiptWork work);

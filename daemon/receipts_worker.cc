@@ -50,12 +50,12 @@ metrics::Counter& ReceiptCounters::State(store::DeliveryState state) {
 }
 
 ReceiptProcessor::Impl::Impl(const store::KvSource& source, const store::CfHandles& cf_handles,
-                             store::GroupWriter writer, ReceiptOptions receipt_options,
+                             MakeCommitter make_committer, ReceiptOptions receipt_options,
                              metrics::Registry& metrics)
     : options(std::move(receipt_options)), counters(metrics), reader(source), handles(cf_handles) {
   store::GroupCommitOptions commit = options.commit;
   commit.hold_after_failure = true;  // later batches build on the earlier ones' overlay
-  committer = std::make_unique<store::GroupCommitter>(std::move(writer), commit);
+  committer = make_committer(commit);
 }
 
 void ReceiptProcessor::Impl::Enqueue(ReceiptWork work) {

@@ -39,13 +39,18 @@ class ReceiptsTest : public ::testing::Test {
   void SetUp() override { Start(); }
   void TearDown() override { processor_.reset(); }
 
-  void Start(std::size_t max_parked = 100) {
-    processor_.reset();
+  ReceiptOptions Options(std::size_t max_parked = 100) {
     ReceiptOptions options;
     options.id_formats = {ReceiptIdFormat::kAsIs, ReceiptIdFormat::kHex, ReceiptIdFormat::kDecimal};
     options.park_time = kParkTime;
     options.max_parked = max_parked;
     options.clock = [this] { return now_ms_.load(); };
+    return options;
+  }
+
+  void Start(std::size_t max_parked = 100) {
+    processor_.reset();
+    const ReceiptOptions options = Options(max_parked);
     processor_ = std::make_unique<ReceiptProcessor>(
         store_, store_.handles(),
         [this](const rocksdb::WriteOptions& write_options, rocksdb::WriteBatch* batch) {
@@ -156,6 +161,24 @@ TEST_F(ReceiptsTest, SinglePartDelivered) {
   EXPECT_EQ(Outcome("matched"), 1u);
   EXPECT_EQ(
       metrics_.GetCounter("confab_receipt_states_total", "", {{"state", "delivered"}}).value(), 1u);
+}
+
+TEST_F(ReceiptsTest, OnASharedWriterThreadTheReceiptsAreWrittenByIt) {
+  processor_.reset();
+  std::atomic<int> shared_writes{0};
+  store::GroupCommitter shared(
+      [&](const rocksdb::WriteOptions& write_options, rocksdb::WriteBatch* batch) {
+        shared_writes.fetch_add(1);
+        return store_.Write(write_options, batch);
+      },
+      {});
+  processor_ =
+      std::make_unique<ReceiptProcessor>(store_, store_.handles(), shared, Options(), metrics_);
+  const store::MessageKey key = Submitted(kAsIsRoute, {"abc-1"});
+  EXPECT_EQ(Send(kAsIsRoute, Dlr("abc-1", "DELIVRD")), CommandStatus::kOk);
+  EXPECT_EQ(Message(key).delivery, DeliveryState::kDelivered);
+  EXPECT_EQ(shared_writes.load(), 1);
+  processor_.reset();  // its stream stops before the writer it rides on goes
 }
 
 TEST_F(ReceiptsTest, UndeliveredKeepsTheErrorCode) {
