@@ -35,21 +35,22 @@ struct WriteOptions;
 
 namespace confab::store {
 
+// A joining stream (see GroupCommitter) takes only queue_limit and hold_after_failure from its
+// options; the rest shape the groups and the thread, and are its writer's.
 struct GroupCommitOptions {
-  // The shape of the groups; a joining stream uses its writer's (see GroupCommitter).
   bool sync = true;  // fsync the WAL per group ([store].durability = "fsync")
   std::size_t max_group_batches = 1000;
   std::size_t max_group_bytes = 8u << 20;
   std::chrono::microseconds max_group_delay{0};  // extra wait for more batches; 0 = none
-  // Per stream.
-  std::size_t queue_limit = 20000;  // queued batches; beyond it Submit refuses (backpressure)
+  // This stream's queued batches; beyond it Submit refuses (backpressure).
+  std::size_t queue_limit = 20000;
   // Write a merged group's records in (family, key) order (store/group_sort.h): cheaper
   // memtable inserts for the same effect (the writer thread's cost per MO drops ~2x).
   bool sort_groups = true;
-  // After a failed write, fail every batch — queued or submitted later — with that error,
-  // without writing it, until Resume(). For a writer whose batches build on the ones before
-  // (the inbound pipeline decides from state its earlier batches wrote): it learns of the
-  // failure, drops what it derived from the lost batches, then resumes.
+  // After a failed write, fail every batch of this stream — queued or submitted later — with
+  // that error, without writing it, until Resume(). For a writer whose batches build on the
+  // ones before (the inbound pipeline decides from state its earlier batches wrote): it learns
+  // of the failure, drops what it derived from the lost batches, then resumes.
   bool hold_after_failure = false;
   std::string thread_name = "commit";  // of the writer thread (15 bytes are kept)
 };

@@ -114,6 +114,7 @@ rocksdb::Status GroupCommitter::Writer::Write(
     return write_(write_options, &sorted);
   }
   if (batches.size() == 1) {
+    // The group's own batch (a Pending's), which DB::Write may stamp with its sequence.
     return write_(write_options, const_cast<rocksdb::WriteBatch*>(batches.front()));
   }
   // One merged batch: one WAL record, one fsync, atomic for the whole group.
