@@ -35,7 +35,7 @@ absl::Status App::StartPipeline(Parts& parts) {
     return brands.status();
   }
   // One writer thread for the pipeline and the outbound side: one fsync per group for both,
-  // where two threads would wait out each other's (bench/RESULTS.md, 2026-11-25).
+  // where two threads would wait out each other's (bench/RESULTS.md, 2026-11-25, third session).
   parts.committer = std::make_unique<store::GroupCommitter>(*parts.outbound_committer,
                                                             CommitOptionsFrom(parts.config.store));
   parts.pipeline = std::make_unique<pipeline::Pipeline>(

@@ -72,18 +72,19 @@ class Collector final : public rocksdb::WriteBatch::Handler {
 
 }  // namespace
 
-bool SortGroup(const rocksdb::WriteBatch& group, rocksdb::WriteBatch& out) {
-  return SortGroup(std::vector<const rocksdb::WriteBatch*>{&group}, out);
-}
-
 bool SortGroup(const std::vector<const rocksdb::WriteBatch*>& group, rocksdb::WriteBatch& out) {
-  Collector collector;
+  std::size_t count = 0;
   std::size_t bytes = 0;
+  for (const rocksdb::WriteBatch* batch : group) {
+    count += batch->Count();
+    bytes += batch->GetDataSize();
+  }
+  Collector collector;
+  collector.records.reserve(count);
   for (const rocksdb::WriteBatch* batch : group) {
     if (!batch->Iterate(&collector).ok()) {
       return false;
     }
-    bytes += batch->GetDataSize();
   }
   std::vector<Record>& records = collector.records;
   // std::sort with the position as the last criterion: stable, without stable_sort's temporary

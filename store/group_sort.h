@@ -11,12 +11,10 @@
 
 namespace confab::store {
 
-// Returns the sorted copy of `group`, or leaves `out` untouched and returns false when the
-// group holds a record kind it does not reorder (anything but put, delete, single delete and
-// merge), in which case the caller writes `group` as it is.
-bool SortGroup(const rocksdb::WriteBatch& group, rocksdb::WriteBatch& out);
-// The same for a group of batches, in their order: their records sorted into one batch (what
-// merging and then sorting would give, with one copy instead of two).
+// Returns in `out` the records of `group`'s batches, taken in the batches' order, sorted into
+// one batch: one copy, where merging and then sorting would copy twice. Leaves `out` untouched
+// and returns false when a batch holds a record kind it does not reorder (anything but put,
+// delete, single delete and merge), in which case the caller writes the group unsorted.
 bool SortGroup(const std::vector<const rocksdb::WriteBatch*>& group, rocksdb::WriteBatch& out);
 
 }  // namespace confab::store

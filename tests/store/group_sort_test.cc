@@ -53,7 +53,7 @@ TEST(GroupSortTest, OrdersByFamilyThenKeyAndKeepsSubmissionOrderPerKey) {
   ASSERT_TRUE(group.Put(profiles, "k", "last").ok());
   ASSERT_TRUE(group.Merge(inbox, "a", "m").ok());
   rocksdb::WriteBatch sorted;
-  ASSERT_TRUE(SortGroup(group, sorted));
+  ASSERT_TRUE(SortGroup({&group}, sorted));
   const std::string p = std::to_string(profiles->GetID());
   const std::string i = std::to_string(inbox->GetID());
   EXPECT_EQ(List(sorted), (std::vector<std::string>{p + ":put:a=x", p + ":put:k=first",
@@ -92,7 +92,7 @@ TEST(GroupSortTest, AGroupWithARangeDeleteIsLeftAsItIs) {
   ASSERT_TRUE(group.DeleteRange(timers, "a", "c").ok());
   rocksdb::WriteBatch sorted;
   ASSERT_TRUE(sorted.Put(timers, "untouched", "").ok());
-  EXPECT_FALSE(SortGroup(group, sorted));
+  EXPECT_FALSE(SortGroup({&group}, sorted));
   EXPECT_EQ(sorted.Count(), 1u);
 }
 
@@ -119,7 +119,7 @@ TEST(GroupSortTest, SortedAndUnsortedGroupsLeaveTheSameStore) {
   ASSERT_TRUE(plain.Apply(group).ok());
   rocksdb::WriteBatch to_sort = stage(sorted_store);
   rocksdb::WriteBatch sorted;
-  ASSERT_TRUE(SortGroup(to_sort, sorted));
+  ASSERT_TRUE(SortGroup({&to_sort}, sorted));
   ASSERT_TRUE(sorted_store.Apply(sorted).ok());
   for (std::size_t cf = 0; cf < kCfCount; ++cf) {
     std::vector<std::pair<std::string, std::string>> a;
