@@ -201,10 +201,16 @@ void ReceiptProcessor::OnReceipt(uint32_t route, const smpp::Pdu& receipt, Recei
 }
 
 void ReceiptProcessor::OnCarrierRefsStored(uint32_t route, std::vector<std::string> ids) {
-  // Always queued, even when nothing is parked: a receipt the worker is deciding right now may
-  // be about to park for one of these ids. Per dispatcher batch, so cheap.
   {
     std::lock_guard lock(impl_->mutex);
+    // Nothing parked and no pass under way: every receipt is decided later, against the store
+    // that already holds these references, so nobody can be waiting for them. This is the
+    // common case (one call per submitted message), and waking the worker for it cost a
+    // context switch each time. During a pass the ids are queued: a receipt being decided right
+    // now may have missed them and be about to park.
+    if (!impl_->deciding && impl_->parked_count.load() == 0) {
+      return;
+    }
     impl_->stored.emplace_back(route, std::move(ids));
   }
   impl_->wake.notify_one();
@@ -234,5 +240,10 @@ void ReceiptProcessor::Stop() {
 }
 
 std::size_t ReceiptProcessor::parked() const { return impl_->parked_count.load(); }
+
+uint64_t ReceiptProcessor::passes() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->passes;
+}
 
 }  // namespace confab::outbound

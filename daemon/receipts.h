@@ -109,6 +109,8 @@ class ReceiptProcessor {
   void Stop();
 
   std::size_t parked() const;
+  // Passes the worker has made (one per wake-up). For tests.
+  uint64_t passes() const;
 
  private:
   struct Impl;  // receipts_internal.h

@@ -93,6 +93,10 @@ struct ReceiptProcessor::Impl {
   std::deque<std::pair<std::shared_ptr<ReceiptGroup>, absl::Status>> committed;
   bool expire_requested = false;
   bool stopping = false;
+  // The worker is in a pass: a receipt it decides may park for ids stored meanwhile. Asleep with
+  // nothing parked, it needs no word of stored ids (what it decides later reads them durable).
+  bool deciding = false;
+  uint64_t passes = 0;
   std::atomic<std::size_t> parked_count{0};
 
   // The worker thread's own.

@@ -99,6 +99,8 @@ void ReceiptProcessor::Impl::Run() {
       } else {
         wake.wait(lock, ready);
       }
+      deciding = true;
+      ++passes;
       done.swap(committed);
       ids.swap(stored);
       expire_requested = false;  // a wake-up only: the pass below checks the deadlines anyway
@@ -123,6 +125,7 @@ void ReceiptProcessor::Impl::Run() {
     bool finished = false;
     {
       std::lock_guard lock(mutex);
+      deciding = false;
       finished = stopping && queue.empty() && committed.empty() && in_flight == 0;
     }
     if (finished) {

@@ -331,6 +331,28 @@ TEST_F(ReceiptsTest, EarlyReceiptIsParkedThenMatched) {
   EXPECT_EQ(Outcome("parked"), 1u);
 }
 
+TEST_F(ReceiptsTest, StoredRefsWakeTheWorkerOnlyWhileAReceiptCouldWaitForThem) {
+  Barrier();
+  const uint64_t idle = processor_->passes();
+  Barrier();
+  const uint64_t per_barrier = processor_->passes() - idle;
+  // Nothing parked, worker asleep: the dispatcher's word is not needed and wakes nobody.
+  for (int i = 0; i < 100; ++i) {
+    processor_->OnCarrierRefsStored(kAsIsRoute, {absl::StrCat("submitted-", i)});
+  }
+  Barrier();
+  EXPECT_EQ(processor_->passes() - idle, 2 * per_barrier);
+
+  // With a receipt parked, the same word wakes the worker and decides it.
+  auto early = Offer(kAsIsRoute, Dlr("late-ref", "DELIVRD"));
+  Barrier();
+  ASSERT_EQ(processor_->parked(), 1u);
+  const store::MessageKey key = Submitted(kAsIsRoute, {"late-ref"});
+  processor_->OnCarrierRefsStored(kAsIsRoute, {"late-ref"});
+  EXPECT_EQ(early.get(), CommandStatus::kOk);
+  EXPECT_EQ(Message(key).delivery, DeliveryState::kDelivered);
+}
+
 TEST_F(ReceiptsTest, UnmatchedEarlyReceiptIsRefusedAfterTheParkTime) {
   auto early = Offer(kAsIsRoute, Dlr("never", "DELIVRD"));
   Barrier();
