@@ -28,6 +28,7 @@ endif()
 find_package(spdlog REQUIRED)
 find_package(RocksDB REQUIRED CONFIG)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
 
 # Asio and Beast are header-only; one definition set for every TU that includes them.
 add_library(confab_asio INTERFACE)

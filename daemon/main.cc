@@ -12,6 +12,10 @@
 #include "daemon/logging.h"
 #include "daemon/version.h"
 
+#ifdef CONFAB_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
 ABSL_FLAG(std::string, config, "/etc/confab/confab.toml", "Configuration file (TOML)");
 // Spelled with dashes on the command line: --check-config, --log-level, --state-dir, …
 ABSL_FLAG(std::string, check_config, "",
@@ -23,6 +27,20 @@ ABSL_FLAG(std::string, runtime_file, "",
           "Once ready, write {\"pid\":…, \"admin\":\"host:port\"} to this file");
 
 namespace {
+
+// The malloc this binary runs on, for the start-up log (CMake's confab_use_jemalloc).
+std::string AllocatorName() {
+#ifdef CONFAB_JEMALLOC
+  const char* version = nullptr;
+  std::size_t size = sizeof(version);
+  if (mallctl("version", &version, &size, nullptr, 0) == 0 && version != nullptr) {
+    return std::string("jemalloc ") + version;
+  }
+  return "jemalloc";
+#else
+  return "libc malloc";
+#endif
+}
 
 absl::StatusOr<confab::config::Config> LoadValidConfig(const std::string& path) {
   auto config = confab::config::LoadConfig(path);
@@ -99,7 +117,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "confabd: %s\n", std::string(logging.message()).c_str());
     return confab::kExitConfig;
   }
-  confab::Logger("daemon")->info("{} starting with {}", confab::VersionLine(), config_path);
+  confab::Logger("daemon")->info("{} starting with {} (allocator: {})", confab::VersionLine(),
+                                 config_path, AllocatorName());
 
   auto app = confab::App::Create(
       *std::move(config),
