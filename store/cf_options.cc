@@ -13,7 +13,6 @@ namespace confab::store {
 namespace {
 
 constexpr std::size_t kMinWriteBuffer = 1u << 20;
-constexpr int kHotMemtablesPerFlush = 4;
 constexpr uint64_t kBackgroundSyncStep = 1u << 20;
 
 // Families written on every inbound message get most of the memtable budget; the rest are
@@ -77,19 +76,8 @@ StoreRocksOptions MakeRocksOptions(const StoreOptions& options) {
   for (std::size_t i = 0; i < kCfCount; ++i) {
     const Cf cf = static_cast<Cf>(i);
     rocksdb::ColumnFamilyOptions& family = out.families[i];
-    family.write_buffer_size = cold_buffer;
+    family.write_buffer_size = IsHot(cf) ? hot_buffer : cold_buffer;
     family.max_write_buffer_number = 2;
-    if (IsHot(cf)) {
-      // An insert into a memtable's skiplist waits on memory: each level of its search is a
-      // cache miss, and a 16 MiB skiplist does not fit the caches. So the families written per
-      // message fill memtables of a quarter of their share and flush four at once, into one
-      // file: the same files (the same compaction work) as one memtable of their share, with
-      // cheaper inserts. Commit thread at closed-w100: 14.8-16.4 µs/MO against 18.4-19.3
-      // (bench/RESULTS.md). The price: a read looks at up to six memtables instead of two.
-      family.write_buffer_size = std::max(kMinWriteBuffer, hot_buffer / kHotMemtablesPerFlush);
-      family.min_write_buffer_number_to_merge = kHotMemtablesPerFlush;
-      family.max_write_buffer_number = kHotMemtablesPerFlush + 2;
-    }
     family.level_compaction_dynamic_level_bytes = true;
     family.table_factory = HasPointLookups(cf) ? bloomed : plain;
     // Messages and links are looked up by keys that exist (from the thread or a short URL

@@ -5,17 +5,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <filesystem>
-#include <map>
-#include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
-#include "rocksdb/listener.h"
 #include "rocksdb/perf_context.h"
 #include "rocksdb/perf_level.h"
 #include "store/cf_options.h"
@@ -142,76 +136,6 @@ TEST_F(StoreTest, AProfileThatIsNotThereIsAnsweredByTheMemtableBloomFilter) {
   EXPECT_EQ(value, "1");
   EXPECT_EQ(rocksdb::get_perf_context()->bloom_memtable_hit_count, 1u);
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
-}
-
-// Tells when a flush of `family` has completed.
-class FlushWatcher final : public rocksdb::EventListener {
- public:
-  void OnFlushCompleted(rocksdb::DB*, const rocksdb::FlushJobInfo& info) override {
-    std::lock_guard lock(mutex_);
-    ++flushes_[info.cf_name];
-    flushed_.notify_all();
-  }
-  int Flushes(const std::string& family) {
-    std::lock_guard lock(mutex_);
-    return flushes_[family];
-  }
-  void WaitForFlush(const std::string& family) {
-    std::unique_lock lock(mutex_);
-    flushed_.wait(lock, [&] { return flushes_[family] > 0; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable flushed_;
-  std::map<std::string, int> flushes_;
-};
-
-TEST_F(StoreTest, AFamilyWrittenPerMessageFlushesFourSmallMemtablesAsOneFile) {
-  StoreOptions options = Options();
-  options.write_buffer_bytes = 16u << 20;  // a hot family's share: 4 MiB, in memtables of 1 MiB
-  std::filesystem::create_directories(options.path);
-  StoreRocksOptions rocks = MakeRocksOptions(options);
-  auto watcher = std::make_shared<FlushWatcher>();
-  rocks.db.listeners.push_back(watcher);
-  std::vector<rocksdb::ColumnFamilyDescriptor> families{
-      {rocksdb::kDefaultColumnFamilyName, rocks.other}};
-  for (std::size_t i = 0; i < kCfCount; ++i) {
-    families.emplace_back(std::string(CfName(static_cast<Cf>(i))), rocks.families[i]);
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  const rocksdb::Status opened =
-      rocksdb::DB::Open(rocks.db, options.path, families, &handles, &raw);
-  ASSERT_TRUE(opened.ok()) << opened.ToString();
-  std::unique_ptr<rocksdb::DB> db(raw);
-  rocksdb::ColumnFamilyHandle* messages = handles[1 + static_cast<std::size_t>(Cf::kMessages)];
-  const std::string kib(1000, 'x');
-  const auto write_kib = [&](int from, int count) {
-    for (int i = from; i < from + count; ++i) {
-      ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), messages, absl::StrCat("key-", i), kib).ok());
-    }
-  };
-  const auto property = [&](const std::string& name) {
-    uint64_t out = 0;
-    EXPECT_TRUE(db->GetIntProperty(messages, name, &out)) << name;
-    return out;
-  };
-  const std::string name(CfName(Cf::kMessages));
-  // ~3.5 MiB: three memtables are full, and they wait for a fourth instead of being flushed.
-  write_kib(0, 3500);
-  EXPECT_EQ(property(rocksdb::DB::Properties::kNumImmutableMemTable), 3u);
-  EXPECT_EQ(watcher->Flushes(name), 0);
-  // The fourth fills: the four go to disk together, as one file.
-  write_kib(3500, 1000);
-  watcher->WaitForFlush(name);
-  EXPECT_EQ(property(rocksdb::DB::Properties::kNumImmutableMemTable), 0u);
-  rocksdb::ColumnFamilyMetaData meta;
-  db->GetColumnFamilyMetaData(messages, &meta);
-  EXPECT_EQ(meta.file_count, 1u);
-  for (rocksdb::ColumnFamilyHandle* handle : handles) {
-    db->DestroyColumnFamilyHandle(handle);
-  }
 }
 
 TEST(PrefixSuccessorTest, IsTheSmallestKeyAfterThePrefixRange) {
