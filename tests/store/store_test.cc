@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
 #include "rocksdb/perf_context.h"
 #include "rocksdb/perf_level.h"
@@ -136,6 +137,31 @@ TEST_F(StoreTest, AProfileThatIsNotThereIsAnsweredByTheMemtableBloomFilter) {
   EXPECT_EQ(value, "1");
   EXPECT_EQ(rocksdb::get_perf_context()->bloom_memtable_hit_count, 1u);
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+}
+
+TEST_F(StoreTest, FamiliesWrittenPerMessageKeepTheirMemtableWhereARareOneSwitches) {
+  StoreOptions options = Options();
+  options.write_buffer_bytes = 16u << 20;  // per-message families: 4 MiB; the others: 1 MiB
+  auto store = Store::Open(options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  rocksdb::DB* db = (*store)->db();
+  const std::string kib(1000, 'x');
+  constexpr uint64_t kWrites = 2000;  // ~2 MiB
+  const auto active_entries = [&](Cf cf) {
+    rocksdb::ColumnFamilyHandle* handle = (*store)->handles()[static_cast<std::size_t>(cf)];
+    for (uint64_t i = 0; i < kWrites; ++i) {
+      EXPECT_TRUE(db->Put(rocksdb::WriteOptions(), handle, absl::StrCat("key-", i), kib).ok());
+    }
+    uint64_t entries = 0;
+    EXPECT_TRUE(db->GetIntProperty(handle, "rocksdb.num-entries-active-mem-table", &entries));
+    return entries;
+  };
+  // Each switch would start a new WAL file that a group commit waits for.
+  for (Cf cf :
+       {Cf::kProfiles, Cf::kMessages, Cf::kInbox, Cf::kOutbox, Cf::kCarrierRefs, Cf::kParts}) {
+    EXPECT_EQ(active_entries(cf), kWrites) << CfName(cf) << " switched its memtable";
+  }
+  EXPECT_LT(active_entries(Cf::kAudit), kWrites) << "a rarely written family got a large memtable";
 }
 
 TEST(PrefixSuccessorTest, IsTheSmallestKeyAfterThePrefixRange) {
