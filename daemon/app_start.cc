@@ -119,7 +119,9 @@ absl::Status App::StartOutbound(Parts& parts) {
       [carriers = parts.carriers.get()](uint32_t route) { return carriers->Transmitters(route); },
       std::move(dispatcher_options), parts.metrics);
   parts.pipeline->SetOnDurable(
-      [dispatcher = parts.dispatcher.get()](uint64_t due_ms) { dispatcher->Kick(due_ms); });
+      [dispatcher = parts.dispatcher.get()](std::vector<store::OutboxEntry> replies) {
+        dispatcher->Hand(std::move(replies));
+      });
   parts.dispatcher->SetRefsStored(
       [receipts = parts.receipts.get()](uint32_t route, std::vector<std::string> ids) {
         receipts->OnCarrierRefsStored(route, std::move(ids));

@@ -1,8 +1,11 @@
-// The dispatcher's worker: its loop, reading the outbox, and preparing a message for its
-// carrier (compliance guard, segmentation). Submitting and recording: dispatcher_submit.cc.
+// The dispatcher's worker: its loop, and preparing a message for its carrier (compliance guard,
+// segmentation). Reading the outbox: dispatcher_outbox.cc. Submitting and recording:
+// dispatcher_submit.cc.
 
 #include "daemon/dispatcher.h"
 
+#include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "base/clock.h"
@@ -13,8 +16,6 @@
 
 namespace confab::outbound {
 namespace {
-
-constexpr std::size_t kScanPage = 256;
 
 metrics::Counter& Outcome(metrics::Registry& registry, std::string_view outcome) {
   return registry.GetCounter("confab_outbound_messages_total",
@@ -113,6 +114,22 @@ void Dispatcher::Stop() {
   }
 }
 
+void Dispatcher::Hand(std::vector<store::OutboxEntry> items) {
+  if (items.empty()) {
+    return;
+  }
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->kicked = true;
+    if (state_->handed.empty()) {
+      state_->handed = std::move(items);
+    } else {
+      std::move(items.begin(), items.end(), std::back_inserter(state_->handed));
+    }
+  }
+  state_->wake.notify_one();
+}
+
 void Dispatcher::Kick(uint64_t earliest_due_ms) {
   {
     std::lock_guard lock(state_->mutex);
@@ -146,15 +163,27 @@ void Dispatcher::State::Run() {
   SteadyTime next_rescan = next + options.rescan_interval;
   for (;;) {
     std::deque<Event> batch;
+    std::vector<store::OutboxEntry> handed_now;
     bool stop = false;
     uint64_t rewind = UINT64_MAX;
     {
       std::unique_lock lock(mutex);
       wake.wait_until(lock, next, [&] { return !events.empty() || kicked || stopping; });
       batch.swap(events);
+      handed_now.swap(handed);
       kicked = false;
       stop = stopping;
       std::swap(rewind, rewind_to);
+    }
+    if (rewind != UINT64_MAX) {
+      caught_up = false;  // something was written that the scan has not read: it goes first
+    }
+    const uint64_t now_ms = NowMs();
+    for (store::OutboxEntry& entry : handed_now) {
+      if (!stop && !TakeHanded(entry, now_ms)) {
+        rewind = std::min(rewind, entry.first.due_ms);
+        caught_up = false;  // the scan reads it when there is room
+      }
     }
     if (rewind != UINT64_MAX && cursor && rewind <= cursor->due_ms) {
       // Back to just before the new items (the scan resumes strictly after the cursor).
@@ -194,9 +223,13 @@ void Dispatcher::State::Run() {
       // Now and then the scan starts over: a safety net for items written behind the cursor
       // without a Kick saying so.
       cursor.reset();
+      caught_up = false;
       next_rescan = now + options.rescan_interval;
     }
-    if (in_flight.size() <= options.max_messages_in_flight * 3 / 4 || now >= next_fill) {
+    // Caught up, the scan would only read back what was handed over: it waits for the poll,
+    // which finds what became due since (retries, deferred sends).
+    if ((!caught_up && in_flight.size() <= options.max_messages_in_flight * 3 / 4) ||
+        now >= next_fill) {
       Fill(NowMs());
       next_fill = now + options.poll_interval;
     }
@@ -204,75 +237,6 @@ void Dispatcher::State::Run() {
                     std::chrono::steady_clock::now() + options.poll_interval);
     UpdateQueueDepths();
   }
-}
-
-void Dispatcher::State::Fill(uint64_t now_ms) {
-  while (in_flight.size() + waiting_count < options.max_messages_in_flight) {
-    const std::size_t page_size = kScanPage;
-    auto page = reader.ScanOutbox(cursor, page_size);
-    if (!page.ok()) {
-      Logger("outbound")->warn("reading the outbox: {}", page.status().ToString());
-      return;
-    }
-    for (auto& [key, item] : *page) {
-      if (key.due_ms > now_ms) {
-        return;  // not due yet, nor is anything after it
-      }
-      cursor = key;
-      std::string key_bytes = store::EncodeOutboxKey(key);
-      if (in_flight.contains(key_bytes) || held.contains(key_bytes)) {
-        continue;
-      }
-      std::string recipient = store::ThreadKey(key.message.thread);
-      if (busy_threads.contains(recipient)) {
-        // One message at a time per recipient, in order: it waits in memory behind the one in
-        // flight (Launch takes it from there), so the scan never has to come back for it.
-        held.insert(key_bytes);
-        waiting[recipient].push_back({key, std::move(item)});
-        ++waiting_count;
-        continue;
-      }
-      Launch(key, std::move(item), std::move(key_bytes), std::move(recipient));
-      if (in_flight.size() + waiting_count >= options.max_messages_in_flight) {
-        return;
-      }
-    }
-    if (page->size() < page_size) {
-      return;  // the end: new items (due now) come after the cursor; the rescan finds the rest
-    }
-  }
-}
-
-void Dispatcher::State::Launch(const store::OutboxKey& key, store::OutboxItem item,
-                               std::string key_bytes, std::string recipient) {
-  std::shared_ptr<Outgoing> message = Prepare(key, std::move(item));
-  if (message == nullptr) {
-    return;  // unreadable for now: the next scan finds it again
-  }
-  message->key_bytes = std::move(key_bytes);
-  busy_threads.insert(std::move(recipient));
-  in_flight.emplace(message->key_bytes, message);
-  if (message->final_state) {
-    Settle(message);
-  } else {
-    lanes[message->route].ready.push_back(message);
-  }
-}
-
-void Dispatcher::State::LaunchNextFor(const std::string& recipient) {
-  auto it = waiting.find(recipient);
-  if (it == waiting.end()) {
-    return;
-  }
-  auto [key, item] = std::move(it->second.front());
-  it->second.pop_front();
-  --waiting_count;
-  if (it->second.empty()) {
-    waiting.erase(it);
-  }
-  std::string key_bytes = store::EncodeOutboxKey(key);
-  held.erase(key_bytes);
-  Launch(key, std::move(item), std::move(key_bytes), recipient);
 }
 
 std::shared_ptr<Outgoing> Dispatcher::State::Prepare(const store::OutboxKey& key,

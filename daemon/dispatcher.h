@@ -124,6 +124,10 @@ class Dispatcher {
   // New outbox items are durable (the pipeline's commits, the API), the earliest due at
   // `earliest_due_ms`: look now, from there, not at the next poll.
   void Kick(uint64_t earliest_due_ms = 0);
+  // Durable outbox items handed over by their writer (the pipeline's replies), so that no scan
+  // has to read them back. Taken at once when the scan has seen everything due before them and
+  // there is room in flight; otherwise left to the scan, as Kick(their earliest due) would.
+  void Hand(std::vector<store::OutboxEntry> items);
 
   struct Stats {
     uint64_t submitted_parts = 0;
@@ -135,6 +139,7 @@ class Dispatcher {
     uint64_t transient_errors = 0;
     uint64_t throttled = 0;
     uint64_t resent_parts = 0;
+    uint64_t handed_taken = 0;  // handed items taken without a scan
   };
   Stats stats() const;
 

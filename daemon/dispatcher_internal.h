@@ -96,8 +96,13 @@ struct Dispatcher::State {
 
   void Run();
   void Post(Event event);
-  // Reads due outbox items into the lanes (bounded by max_messages_in_flight).
+  // Reads due outbox items into the lanes (bounded by max_messages_in_flight). Sets caught_up.
   void Fill(uint64_t now_ms);
+  // One due item, read or handed: skipped when it is in flight or held already, held behind its
+  // recipient's message in flight, or launched.
+  void Take(const store::OutboxKey& key, store::OutboxItem item);
+  // Handed items: taken when caught up and due (true), else left to the scan (false).
+  bool TakeHanded(store::OutboxEntry& entry, uint64_t now_ms);
   std::shared_ptr<Outgoing> Prepare(const store::OutboxKey& key, store::OutboxItem item);
   // Encodes and cuts the message for its lane's carrier; false when it cannot be.
   bool Segment(Outgoing& message);
@@ -137,6 +142,7 @@ struct Dispatcher::State {
   std::mutex mutex;
   std::condition_variable wake;
   std::deque<Event> events;
+  std::vector<store::OutboxEntry> handed;
   bool kicked = true;
   uint64_t rewind_to = UINT64_MAX;  // a Kick's earliest due: the scan goes back to it
   bool stopping = false;
@@ -148,11 +154,13 @@ struct Dispatcher::State {
   absl::flat_hash_set<std::string> busy_threads;  // recipients with a message in flight
   // Items read while their recipient was busy, in order, and their keys; counted with
   // in_flight against max_messages_in_flight.
-  absl::flat_hash_map<std::string, std::deque<std::pair<store::OutboxKey, store::OutboxItem>>>
-      waiting;
+  absl::flat_hash_map<std::string, std::deque<store::OutboxEntry>> waiting;
   absl::flat_hash_set<std::string> held;
   std::size_t waiting_count = 0;
-  std::optional<store::OutboxKey> cursor;             // the scan resumes after it
+  std::optional<store::OutboxKey> cursor;  // the scan resumes after it
+  // The last scan read everything due (it stopped at the end or at an item not yet due) and no
+  // Kick came since: an item handed over now has nothing due before it left unread.
+  bool caught_up = false;
   std::vector<std::shared_ptr<Outgoing>> unrecorded;  // their batch failed: recorded again
   std::mt19937_64 rng{0x6f7574626f78ULL};
 

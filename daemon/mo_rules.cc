@@ -58,14 +58,15 @@ void KeywordConsent(Consent to, const InboundText& message, uint32_t seq,
                 message.text, profile, writes);
 }
 
-void QueueReply(const BrandNumber& brand, store::MessageKind kind, const std::string& text,
-                const InboundText& message, store::ProfileRecord& profile,
-                store::WriteSet& writes) {
+store::OutboxEntry QueueReply(const BrandNumber& brand, store::MessageKind kind,
+                              const std::string& text, const InboundText& message,
+                              store::ProfileRecord& profile, store::WriteSet& writes) {
   const uint32_t seq = profile.next_message_seq++;
-  store::OutboxItem item;
-  item.route = brand.route;
-  item.message = ReplyRecord(kind, text, message.received_ms);
-  writes.PutOutbox({message.received_ms, {message.thread, seq}}, item);
+  store::OutboxEntry entry{{message.received_ms, {message.thread, seq}}, {}};
+  entry.second.route = brand.route;
+  entry.second.message = ReplyRecord(kind, text, message.received_ms);
+  writes.PutOutbox(entry.first, entry.second);
+  return entry;
 }
 
 bool AutoResponderAnswers(const BrandNumber& brand, const store::ProfileRecord& profile,
@@ -106,7 +107,8 @@ void ApplyKeyword(const BrandNumber& brand, const InboundText& message,
   }
   const std::string& text = brand.ReplyFor(decision.kind, decision.language);
   if (reply && !text.empty()) {
-    QueueReply(brand, store::MessageKind::kKeywordReply, text, message, profile, writes);
+    outcome.reply =
+        QueueReply(brand, store::MessageKind::kKeywordReply, text, message, profile, writes);
     outcome.reply_queued = true;
   }
 }
@@ -127,8 +129,8 @@ void ApplyConversation(const BrandNumber& brand, const InboundText& message,
   profile.unread = true;
   profile.last_activity_ms = std::max(profile.last_activity_ms, message.received_ms);
   if (AutoResponderAnswers(brand, profile, message.received_ms)) {
-    QueueReply(brand, store::MessageKind::kAutoResponse, brand.auto_response, message, profile,
-               writes);
+    outcome.reply = QueueReply(brand, store::MessageKind::kAutoResponse, brand.auto_response,
+                               message, profile, writes);
     profile.last_auto_response_ms = message.received_ms;
     outcome.auto_response = true;
   }

@@ -48,6 +48,7 @@ struct InboundOutcome {
   bool attributed = false;
   bool blocked = false;
   uint32_t message_seq = 0;
+  std::optional<store::OutboxEntry> reply;  // the reply queued (also staged in the writes)
 };
 
 // Applies `message` to `profile` (in: the stored record or a fresh one; out: the record to write)

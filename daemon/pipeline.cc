@@ -149,7 +149,7 @@ void Pipeline::SetBrands(std::shared_ptr<const BrandDirectory> brands) {
   brands_ = std::move(brands);
 }
 
-void Pipeline::SetOnDurable(std::function<void(uint64_t)> on_durable) {
+void Pipeline::SetOnDurable(std::function<void(std::vector<store::OutboxEntry>)> on_durable) {
   std::lock_guard lock(mutex_);
   on_durable_ = std::move(on_durable);
 }
@@ -165,7 +165,7 @@ void Pipeline::OnCommitted(const std::shared_ptr<Group>& group, const absl::Stat
   // On the committer's thread. The decider learns first, so that whoever reacts to an answer
   // (a test, a carrier's next request) finds the group already queued for retiring: the decider
   // retires before it decides anything queued after.
-  std::function<void(uint64_t)> on_durable;
+  std::function<void(std::vector<store::OutboxEntry>)> on_durable;
   std::function<void(std::vector<InboundStored>)> on_stored;
   {
     std::lock_guard lock(mutex_);
@@ -175,8 +175,8 @@ void Pipeline::OnCommitted(const std::shared_ptr<Group>& group, const absl::Stat
   }
   if (status.ok()) {
     decider_->ApplyUnread(*group);  // before the answers: whoever reacts to them sees it
-    if (on_durable && group->min_outbox_due != UINT64_MAX) {
-      on_durable(group->min_outbox_due);
+    if (on_durable && !group->replies.empty()) {
+      on_durable(std::move(group->replies));
     }
     if (on_stored && !group->stored.empty()) {
       on_stored(std::move(group->stored));

@@ -104,10 +104,10 @@ class Pipeline final : public InboundSink {
   // not called for a batch without any.
   void SetOnInboundStored(std::function<void(std::vector<InboundStored>)> on_stored);
 
-  // Called (on the committer's thread; keep it short) after each durable batch: the outbound
-  // dispatcher looks for the replies it queued; the argument is the earliest due time of the
-  // outbox items the batch wrote (none: UINT64_MAX).
-  void SetOnDurable(std::function<void(uint64_t)> on_durable);
+  // Called (on the committer's thread; keep it short) after each durable batch that queued
+  // replies, with their outbox entries: the outbound dispatcher takes them from memory instead
+  // of reading them back from the store.
+  void SetOnDurable(std::function<void(std::vector<store::OutboxEntry>)> on_durable);
 
   // Where delivery receipts go (the outbound path's receipt processor); without one they are
   // answered ESME_RX_T_APPN (kept by the carrier for later). Set before carriers start.
@@ -158,7 +158,7 @@ class Pipeline final : public InboundSink {
   bool stopping_ = false;
   bool started_ = false;
   std::unique_ptr<Decider> decider_;
-  std::function<void(uint64_t)> on_durable_;
+  std::function<void(std::vector<store::OutboxEntry>)> on_durable_;
   std::function<void(std::vector<InboundStored>)> on_stored_;
   ReceiptHandler receipts_;
   std::thread thread_;

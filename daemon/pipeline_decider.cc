@@ -230,7 +230,7 @@ void Pipeline::Decider::ApplyText(const BrandNumber& brand, const InboundText& t
   store::ProfileRecord profile = before.value_or(store::ProfileRecord{});
   const classify::Decision decision =
       classifier.Classify(text.text, brand.keywords, classify::ClassifyContext{});
-  const InboundOutcome outcome = ApplyInbound(brand, text, decision, profile, group.writes);
+  InboundOutcome outcome = ApplyInbound(brand, text, decision, profile, group.writes);
   profile.RememberInbound(dedup_hash, text.received_ms, options.dedup_window_ms);
   Stage(group, text.thread, before, profile);
   if (brand.notifies && outcome.kind == classify::Kind::kConversation && !profile.blocked) {
@@ -255,8 +255,8 @@ void Pipeline::Decider::ApplyText(const BrandNumber& brand, const InboundText& t
       counters_.conversation.Add();
       break;
   }
-  if (outcome.reply_queued || outcome.auto_response) {
-    group.min_outbox_due = std::min(group.min_outbox_due, text.received_ms);
+  if (outcome.reply) {
+    group.replies.push_back(std::move(*outcome.reply));
   }
   if (outcome.reply_queued) {
     counters_.keyword_replies.Add();

@@ -86,9 +86,9 @@ struct Group {
   std::vector<std::string> part_keys;                   // parts staged by this group
   absl::flat_hash_map<uint64_t, int64_t> unread_delta;  // brand → change, applied once durable
   std::size_t messages = 0;
-  uint64_t min_outbox_due = UINT64_MAX;  // of the replies queued: where the dispatcher looks
-  std::vector<InboundStored> stored;     // inbound texts decided, for SetOnInboundStored
-  bool timers = false;                   // processed due timers: no timer pass until it is durable
+  std::vector<store::OutboxEntry> replies;  // queued: handed to the dispatcher once durable
+  std::vector<InboundStored> stored;        // inbound texts decided, for SetOnInboundStored
+  bool timers = false;    // processed due timers: no timer pass until it is durable
   absl::Status poisoned;  // a read failed with half of a change staged: never write this group
   std::chrono::steady_clock::time_point submitted;
 };

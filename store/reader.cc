@@ -125,9 +125,9 @@ absl::StatusOr<InboxPage> StoreReader::ScanInbox(ConversationState state, bool u
   return page;
 }
 
-absl::StatusOr<std::vector<std::pair<OutboxKey, OutboxItem>>> StoreReader::ScanOutbox(
+absl::StatusOr<std::vector<OutboxEntry>> StoreReader::ScanOutbox(
     const std::optional<OutboxKey>& after, std::size_t limit) const {
-  std::vector<std::pair<OutboxKey, OutboxItem>> out;
+  std::vector<OutboxEntry> out;
   absl::Status error;
   const std::string start = after ? EncodeOutboxKey(*after) : std::string();
   RETURN_IF_ERROR(

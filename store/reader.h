@@ -49,8 +49,8 @@ class StoreReader {
   absl::StatusOr<InboxPage> ScanInbox(ConversationState state, bool unread, std::string_view cursor,
                                       std::size_t limit) const;
   // Outbox items in due order, strictly after `after` (nullopt: from the start).
-  absl::StatusOr<std::vector<std::pair<OutboxKey, OutboxItem>>> ScanOutbox(
-      const std::optional<OutboxKey>& after, std::size_t limit) const;
+  absl::StatusOr<std::vector<OutboxEntry>> ScanOutbox(const std::optional<OutboxKey>& after,
+                                                      std::size_t limit) const;
   // Timers due at or before now_ms, oldest first.
   absl::StatusOr<std::vector<std::pair<TimerKey, TimerRecord>>> DueTimers(uint64_t now_ms,
                                                                           std::size_t limit) const;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -125,6 +126,10 @@ struct OutboxItem {
   std::optional<MessageRecord> message;
   friend bool operator==(const OutboxItem&, const OutboxItem&) = default;
 };
+
+// An outbox item under its key: what a scan of the outbox reads, and what a writer hands the
+// outbound dispatcher once it is durable.
+using OutboxEntry = std::pair<OutboxKey, OutboxItem>;
 
 enum class ConsentCause : uint8_t { kKeyword = 0, kApi = 1, kCarrier = 2 };
 

@@ -28,6 +28,7 @@ using smpp::testing::kDeadline;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
+using ::testing::UnorderedElementsAre;
 
 constexpr uint64_t kBrand = 15550100000;
 
@@ -169,8 +170,8 @@ class DispatcherTest : public ::testing::Test {
   }
 
   // Queues a message to `profile` as the pipeline (carried) or the API (reference) would.
-  void Queue(uint64_t profile, uint32_t seq, store::MessageKind kind, const std::string& text,
-             bool carried = true) {
+  store::OutboxEntry Queue(uint64_t profile, uint32_t seq, store::MessageKind kind,
+                           const std::string& text, bool carried = true) {
     store::MessageRecord record;
     record.direction = store::Direction::kOutbound;
     record.kind = kind;
@@ -185,7 +186,8 @@ class DispatcherTest : public ::testing::Test {
       writes.PutMessage(key, record);
     }
     writes.PutOutbox({1000 + seq, key}, item);
-    ASSERT_TRUE(store_.Apply(writes.batch()).ok());
+    EXPECT_TRUE(store_.Apply(writes.batch()).ok());
+    return {{1000 + seq, key}, item};
   }
   void SetConsent(uint64_t profile, store::Consent consent) {
     store::ProfileRecord record;
@@ -335,6 +337,40 @@ TEST_F(DispatcherTest, MessagesToOneRecipientGoInOrder) {
   }
   EXPECT_THAT(texts, ElementsAre("message 1", "message 1", "message 2", "message 3", "message 4",
                                  "message 5"));
+}
+
+TEST_F(DispatcherTest, HandedRepliesGoWithoutReadingTheOutboxAgain) {
+  Queue(15551230001, 1, store::MessageKind::kAutoResponse, "read by the first scan");
+  StartDispatcher();
+  WaitRecorded(1);  // the scan has read everything due: nothing unread is before what comes next
+  // As the pipeline does once its batch is durable: written, then handed over.
+  dispatcher_->Hand({Queue(15551230002, 1, store::MessageKind::kKeywordReply, "handed one"),
+                     Queue(15551230003, 1, store::MessageKind::kAutoResponse, "handed two")});
+  EXPECT_THAT(WaitRecorded(3), SizeIs(3));
+  EXPECT_EQ(dispatcher_->stats().handed_taken, 2u) << "read back from the store instead";
+  EXPECT_EQ(store_.Size(store::Cf::kOutbox), 0u);
+  std::vector<std::string> destinations;
+  for (const auto& part : smsc_->received()) {
+    destinations.push_back(part.destination);
+  }
+  EXPECT_THAT(destinations, UnorderedElementsAre("15551230001", "15551230002", "15551230003"));
+}
+
+TEST_F(DispatcherTest, AHandedReplyWaitsBehindAnUnreadItemOfItsRecipient) {
+  StartDispatcher();
+  // A message was written and kicked; the reply handed over right after it must not overtake
+  // it, whether the worker sees the Kick first or both at once.
+  Queue(15551230001, 1, store::MessageKind::kKeywordReply, "kicked first");
+  dispatcher_->Kick(1001);
+  dispatcher_->Hand({Queue(15551230001, 2, store::MessageKind::kAutoResponse, "reply second")});
+  EXPECT_THAT(WaitRecorded(2), SizeIs(2));
+  std::vector<std::string> texts;
+  for (const auto& part : smsc_->received()) {
+    std::string text;
+    smpp::DecodeGsm7(part.short_message, text);
+    texts.push_back(text);
+  }
+  EXPECT_THAT(texts, ElementsAre("kicked first", "reply second"));
 }
 
 TEST_F(DispatcherTest, LinksAreShortenedBeforeEncodingAndTheShortTextIsRecorded) {
