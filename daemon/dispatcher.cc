@@ -179,11 +179,21 @@ void Dispatcher::State::Run() {
       caught_up = false;  // something was written that the scan has not read: it goes first
     }
     const uint64_t now_ms = NowMs();
+    uint64_t taken = 0;
     for (store::OutboxEntry& entry : handed_now) {
-      if (!stop && !TakeHanded(entry, now_ms)) {
+      if (stop) {
+        break;  // left in the outbox for the next start
+      }
+      if (TakeHanded(entry, now_ms)) {
+        ++taken;
+      } else {
         rewind = std::min(rewind, entry.first.due_ms);
         caught_up = false;  // the scan reads it when there is room
       }
+    }
+    if (taken > 0) {
+      std::lock_guard lock(stats_mutex);  // once per wake-up, not per reply
+      stats.handed_taken += taken;
     }
     if (rewind != UINT64_MAX && cursor && rewind <= cursor->due_ms) {
       // Back to just before the new items (the scan resumes strictly after the cursor).

@@ -67,10 +67,6 @@ bool Dispatcher::State::TakeHanded(store::OutboxEntry& entry, uint64_t now_ms) {
     return false;
   }
   Take(entry.first, std::move(entry.second));
-  {
-    std::lock_guard lock(stats_mutex);
-    ++stats.handed_taken;
-  }
   return true;
 }
 
