@@ -71,7 +71,7 @@ absl::Status Populate(store::Store& db, uint64_t count) {
     set.PutProfile(thread, nullptr, profile);
     if (set.operations() >= 50'000 || i + 1 == count) {
       rocksdb::WriteBatch batch = set.Release();
-      rocksdb::Status status = db.db()->Write(options, &batch);
+      rocksdb::Status status = db.Write(options, &batch);
       if (!status.ok()) {
         return absl::InternalError(status.ToString());
       }
@@ -100,7 +100,14 @@ store::Store& Dataset() {
     options.path = flags.store;
     options.durability = store::Durability::kOs;
     options.block_cache_bytes = 256u << 20;
+    const auto opening = std::chrono::steady_clock::now();
     auto opened = store::Store::Open(options);
+    if (opened.ok() && ready) {
+      std::fprintf(
+          stderr, "opened %zu conversations in %.2f s (the inbox built from the profiles)\n",
+          (*opened)->inbox_size(),
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - opening).count());
+    }
     if (!opened.ok()) {
       std::fprintf(stderr, "cannot open %s: %s\n", flags.store.c_str(),
                    opened.status().ToString().c_str());

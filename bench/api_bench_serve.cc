@@ -64,7 +64,7 @@ void CommitWhileServing(store::Store& store, int per_second, const std::atomic<b
       store::WriteSet set(store.handles());
       set.PutProfile(thread, &**profile, **profile);
       rocksdb::WriteBatch batch = set.Release();
-      if (store.db()->Write(rocksdb::WriteOptions(), &batch).ok()) {
+      if (store.Write(rocksdb::WriteOptions(), &batch).ok()) {
         ++written;
       }
     }

@@ -109,7 +109,7 @@ void BM_Outbound(benchmark::State& state) {
             {1000, {{15550100000, 15552000000 + i % recipients}, uint32_t(i / recipients + 1)}},
             item);
       }
-      (void)(*store)->db()->Write(rocksdb::WriteOptions(), &writes.batch());
+      (void)(*store)->Write(rocksdb::WriteOptions(), &writes.batch());
     }
     asio::io_context io;
     auto work = asio::make_work_guard(io);
@@ -131,11 +131,11 @@ void BM_Outbound(benchmark::State& state) {
     while (client->transmitter() == nullptr) {
       std::this_thread::yield();  // the bind's completion, a moment after the carrier's side
     }
-    store::GroupCommitter committer((*store)->db(), {});
+    store::GroupCommitter committer(**store, {});
     metrics::Registry registry;
     ReceiptProcessor processor(
         **store, (*store)->handles(),
-        [db = (*store)->db()](const rocksdb::WriteOptions& o, rocksdb::WriteBatch* b) {
+        [db = store->get()](const rocksdb::WriteOptions& o, rocksdb::WriteBatch* b) {
           return db->Write(o, b);
         },
         ReceiptOptions{}, registry);

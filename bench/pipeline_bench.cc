@@ -138,7 +138,7 @@ void BM_Pipeline(benchmark::State& state) {
     store::GroupCommitOptions commit;
     commit.sync = fsync;
     commit.hold_after_failure = true;
-    store::GroupCommitter committer((*store)->db(), commit);
+    store::GroupCommitter committer(**store, commit);
     auto classifier = classify::Classifier::Create();
     auto brands = BrandDirectory::Build(BenchConfig(), *classifier);
     metrics::Registry registry;

@@ -141,7 +141,7 @@ class StoreBench {
       set.PutProfile({kBrand, ProfileFor(i, profiles_)}, nullptr, r);
       if (set.operations() >= 20'000 || i + 1 == profiles_) {
         rocksdb::WriteBatch batch = set.Release();
-        (void)store_->db()->Write(options, &batch);
+        (void)store_->Write(options, &batch);
       }
     }
     (void)store_->db()->FlushWAL(true);
@@ -199,7 +199,7 @@ class StoreBench {
     GroupCommitOptions options;
     options.sync = state.range(0) == 1;
     options.sort_groups = std::getenv("CONFAB_STORE_BENCH_UNSORTED") == nullptr;
-    GroupCommitter committer(store_->db(), options);
+    GroupCommitter committer(*store_, options);
     std::atomic<uint64_t> acked{0};
     uint64_t submitted = 0;
     uint64_t written = 0;

@@ -89,13 +89,25 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
     return absl::PermissionDeniedError(
         absl::StrCat("state directory ", cfg.daemon.state_dir, ": ", ec.message()));
   }
+  const auto opening = std::chrono::steady_clock::now();
   auto store = store::Store::Open(StoreOptionsFrom(cfg));
   if (!store.ok()) {
     return store.status();
   }
   parts->store = *std::move(store);
-  Logger("store")->info("opened {} (durability {})", parts->store->options().path,
-                        cfg.store.durability == config::Durability::kOs ? "os" : "fsync");
+  Logger("store")->info("opened {} (durability {}) in {} ms, inbox of {} conversations",
+                        parts->store->options().path,
+                        cfg.store.durability == config::Durability::kOs ? "os" : "fsync",
+                        std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - opening)
+                            .count(),
+                        parts->store->inbox_size());
+  if (parts->store->inbox_unreadable() > 0) {
+    Logger("store")->error(
+        "{} profile records do not decode: their conversations are missing from the inbox, and "
+        "reading them reports data loss",
+        parts->store->inbox_unreadable());
+  }
 
   AddHealthRoutes(parts->router, HealthSources{.store = parts->store.get()});
   auto admin =
@@ -129,7 +141,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptio
   store::GroupCommitOptions outbound_commit = CommitOptionsFrom(cfg.store);
   outbound_commit.hold_after_failure = false;
   parts->outbound_committer =
-      std::make_unique<store::GroupCommitter>(parts->store->db(), outbound_commit);
+      std::make_unique<store::GroupCommitter>(*parts->store, outbound_commit);
   parts->brand_settings =
       std::make_unique<BrandSettings>(*parts->store, parts->store->handles(),
                                       *parts->outbound_committer, [] { return UnixMillisNow(); });

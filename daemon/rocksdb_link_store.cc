@@ -60,8 +60,8 @@ RocksDbLinkStore::RocksDbLinkStore(store::Store* store, RocksDbLinkStoreOptions 
       // own LRU cache, separate from the store's block cache (whose blocks a lookup would still
       // have to search and decode).
       cache_(options_.link_cache_bytes),
-      links_(store->db(), options_.links),
-      clicks_(store->db(), options_.clicks),
+      links_(*store, options_.links),
+      clicks_(*store, options_.clicks),
       // Random start: clicks in the same millisecond as one from before a restart keep apart.
       nonce_(absl::Uniform<uint32_t>(absl::BitGen())) {
   click_thread_ = std::thread([this] {

@@ -22,7 +22,7 @@ constexpr uint64_t kBackgroundSyncStep = 1u << 20;
 // 15 switches in 20 s at 10,000 MO/s, and smaller memtables for all of these families (cheaper
 // inserts) raised the open-loop ack p99 (bench/RESULTS.md).
 bool IsHot(Cf cf) {
-  return cf == Cf::kProfiles || cf == Cf::kMessages || cf == Cf::kInbox || cf == Cf::kOutbox ||
+  return cf == Cf::kProfiles || cf == Cf::kMessages || cf == Cf::kOutbox ||
          cf == Cf::kCarrierRefs || cf == Cf::kParts;
 }
 
@@ -88,13 +88,11 @@ StoreRocksOptions MakeRocksOptions(const StoreOptions& options) {
     // Messages and links are looked up by keys that exist (from the thread or a short URL
     // that was handed out): no filter on the last level, where most of the data is.
     family.optimize_filters_for_hits = cf == Cf::kMessages;
-    // Keys that arrive in (nearly) ascending order under a common prefix — due times, the front
-    // of an inbox listing — are inserted next to the previous one instead of searched for from
+    // Keys that arrive in (nearly) ascending order under a common prefix — due times — are
+    // inserted next to the previous one instead of searched for from
     // the top of the memtable's skiplist.
     if (cf == Cf::kOutbox || cf == Cf::kTimers) {
       family.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
-    } else if (cf == Cf::kInbox) {
-      family.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(2));
     }
     // Every inbound message reads its profile, and a new subscriber's is not there yet: a
     // whole-key bloom filter over the memtable answers "absent" without a skiplist search.

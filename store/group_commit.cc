@@ -5,6 +5,7 @@
 
 #include "rocksdb/db.h"
 #include "store/group_commit_writer.h"
+#include "store/store.h"
 
 namespace confab::store {
 namespace {
@@ -40,10 +41,12 @@ void AppendBatch(std::string& into, const rocksdb::WriteBatch& from) {
   WriteCount(into, ReadCount(into) + ReadCount(rep));
 }
 
-GroupCommitter::GroupCommitter(rocksdb::DB* db, GroupCommitOptions options)
-    : GroupCommitter([db](const rocksdb::WriteOptions& write_options,
-                          rocksdb::WriteBatch* batch) { return db->Write(write_options, batch); },
-                     options) {}
+GroupCommitter::GroupCommitter(Store& store, GroupCommitOptions options)
+    : GroupCommitter(
+          [&store](const rocksdb::WriteOptions& write_options, rocksdb::WriteBatch* batch) {
+            return store.Write(write_options, batch);
+          },
+          options) {}
 
 GroupCommitter::GroupCommitter(GroupWriter writer, GroupCommitOptions options)
     : writer_(std::make_shared<Writer>(std::move(writer), options)), options_(options) {}

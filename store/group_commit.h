@@ -35,6 +35,8 @@ struct WriteOptions;
 
 namespace confab::store {
 
+class Store;
+
 // A joining stream (see GroupCommitter) takes only queue_limit and hold_after_failure from its
 // options; the rest shape the groups and the thread, and are its writer's.
 struct GroupCommitOptions {
@@ -75,7 +77,8 @@ struct GroupCommitStats {
 
 class GroupCommitter {
  public:
-  GroupCommitter(rocksdb::DB* db, GroupCommitOptions options);
+  // Writes through `store`'s own write path (Store::Write: RocksDB, then the inbox).
+  GroupCommitter(Store& store, GroupCommitOptions options);
   GroupCommitter(GroupWriter writer, GroupCommitOptions options);
   // A stream into `writer`'s groups: its own queue_limit, hold_after_failure and stats; the
   // group shape (sync, max_group_*, sort_groups, thread name) is the writer's. `writer` may be

@@ -61,10 +61,13 @@ class Collector final : public rocksdb::WriteBatch::Handler {
     records.push_back({Next(), cf, Op::kMerge, key, value});
     return rocksdb::Status::OK();
   }
-  // Anything else (range deletes, blob indexes, log data, transaction markers) makes
-  // Iterate fail through the base class's defaults, and the group is written unsorted.
+  // Not a record of any family (an inbox move, store/inbox_index.h): kept in order, apart.
+  void LogData(const rocksdb::Slice& blob) override { log_data.push_back(blob); }
+  // Anything else (range deletes, blob indexes, transaction markers) makes Iterate fail through
+  // the base class's defaults, and the group is written unsorted.
 
   std::vector<Record> records;
+  std::vector<rocksdb::Slice> log_data;
 
  private:
   uint32_t Next() { return static_cast<uint32_t>(records.size()); }
@@ -119,6 +122,11 @@ bool SortGroup(const std::vector<const rocksdb::WriteBatch*>& group, rocksdb::Wr
         break;
     }
     if (!status.ok()) {
+      return false;
+    }
+  }
+  for (const rocksdb::Slice& blob : collector.log_data) {
+    if (!sorted.PutLogData(blob).ok()) {
       return false;
     }
   }

@@ -8,6 +8,7 @@
 #include "rocksdb/comparator.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
+#include "store/inbox_index.h"
 #include "store/merge.h"
 
 namespace confab::store {
@@ -62,6 +63,13 @@ class MemoryStore::Applier final : public rocksdb::WriteBatch::Handler {
   rocksdb::Status MergeCF(uint32_t id, const rocksdb::Slice& key,
                           const rocksdb::Slice& value) override {
     return Add(Op::kMerge, id, key, value);
+  }
+  // An inbox move (store/inbox_index.h): here the inbox is a table like the others.
+  void LogData(const rocksdb::Slice& blob) override {
+    (void)DecodeInboxMove(ToView(blob), [&](const InboxStep& step) {
+      entries.push_back(
+          {step.put ? Op::kPut : Op::kDelete, static_cast<std::size_t>(Cf::kInbox), step.key, {}});
+    });
   }
 
   std::vector<Entry> entries;

@@ -26,7 +26,7 @@ enum class Cf : uint8_t {
   kProfiles = 0,  // thread → ProfileRecord (consent + conversation head + dedup ring)
   kMessages,      // message key → MessageRecord
   kAudit,         // audit key → AuditRecord (consent changes, append-only)
-  kInbox,         // inbox key → empty
+  kInbox,         // inbox key → empty; in memory (store/inbox_index.h), its RocksDB family unused
   kAttribution,   // attribution key → AttributionRecord
   kOutbox,        // outbox key → OutboxItem
   kTimers,        // timer key → TimerRecord

@@ -5,10 +5,12 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "rocksdb/db.h"
 #include "rocksdb/env.h"
 #include "rocksdb/options.h"
 #include "store/cf_options.h"
+#include "store/records.h"
 #include "store/rocksdb_status.h"
 
 namespace confab::store {
@@ -106,7 +108,39 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
       owned.push_back(opened[i]);
     }
   }
-  return std::unique_ptr<Store>(new Store(options, std::move(db), std::move(owned), handles));
+  std::unique_ptr<Store> store(new Store(options, std::move(db), std::move(owned), handles));
+  RETURN_IF_ERROR(store->BuildInbox());
+  return store;
+}
+
+absl::Status Store::BuildInbox() {
+  rocksdb::ReadOptions read;
+  read.fill_cache = false;  // one pass over every profile: keep the cache for what is hot
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(read, handles_[static_cast<std::size_t>(Cf::kProfiles)]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::optional<ThreadId> thread = DecodeThreadKey(ToView(it->key()));
+    absl::StatusOr<ProfileRecord> profile = DecodeProfile(ToView(it->value()));
+    if (!thread || !profile.ok()) {
+      ++inbox_unreadable_;
+      continue;
+    }
+    if (const std::optional<InboxKey> position = profile->InboxPosition(*thread)) {
+      inbox_.Insert(EncodeInboxKey(*position));
+    }
+  }
+  return FromRocksDb(it->status(), "reading profiles for the inbox");
+}
+
+rocksdb::Status Store::Write(const rocksdb::WriteOptions& options, rocksdb::WriteBatch* batch) {
+  if (db_ == nullptr) {
+    return rocksdb::Status::InvalidArgument("store is closed");
+  }
+  rocksdb::Status status = db_->Write(options, batch);
+  if (status.ok()) {
+    inbox_.Apply(*batch);
+  }
+  return status;
 }
 
 Store::Store(StoreOptions options, std::unique_ptr<rocksdb::DB> db,
@@ -140,7 +174,9 @@ absl::Status Store::Close() {
   return flushed.ok() ? closed : flushed;
 }
 
-uint64_t Store::Version() const { return db_->GetLatestSequenceNumber(); }
+// Both parts only grow, so the sum changes whenever either does: after a write, from the moment
+// RocksDB shows it (the inbox follows an instant later and bumps the sum again).
+uint64_t Store::Version() const { return db_->GetLatestSequenceNumber() + inbox_.generation(); }
 
 absl::StatusOr<std::optional<std::string>> Store::Get(Cf cf, std::string_view key) const {
   if (db_ == nullptr) {
@@ -175,6 +211,10 @@ absl::Status Store::Scan(
     absl::FunctionRef<bool(std::string_view key, std::string_view value)> visit) const {
   if (db_ == nullptr) {
     return absl::FailedPreconditionError("store is closed");
+  }
+  if (cf == Cf::kInbox) {
+    inbox_.Scan(prefix, start, visit);
+    return absl::OkStatus();
   }
   rocksdb::ReadOptions read;
   read.fill_cache = true;

@@ -10,11 +10,15 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "store/inbox_index.h"
 #include "store/kv.h"
 
 namespace rocksdb {
 class DB;
-}
+class Status;
+class WriteBatch;
+struct WriteOptions;
+}  // namespace rocksdb
 
 namespace confab::store {
 
@@ -50,7 +54,8 @@ std::string PrefixSuccessor(std::string_view prefix);
 
 class Store final : public KvSource {
  public:
-  // Opens (creating if needed) the store at options.path. Errors:
+  // Opens (creating if needed) the store at options.path, and builds the inbox from the
+  // profiles (store/inbox_index.h; ~1 s per million conversations). Errors:
   //   FailedPrecondition — another process (a running confabd) holds the store's lock;
   //   PermissionDenied / Unavailable — the path cannot be created, read or written;
   //   DataLoss — RocksDB reports corruption.
@@ -71,7 +76,17 @@ class Store final : public KvSource {
   // Every column family's handle (valid until Close); WriteSet stages writes with them.
   const CfHandles& handles() const { return handles_; }
 
-  // KvSource. FailedPrecondition once closed.
+  // The store's write path (GroupWriter form, for GroupCommitter): writes `batch`, then applies
+  // the inbox moves it carries. Writing through db() directly leaves the inbox behind.
+  rocksdb::Status Write(const rocksdb::WriteOptions& options, rocksdb::WriteBatch* batch);
+
+  // Profile records Open skipped while building the inbox because they do not decode (their
+  // conversations are missing from the listing; reading them reports DataLoss).
+  std::size_t inbox_unreadable() const { return inbox_unreadable_; }
+  // Conversations in the inbox now.
+  std::size_t inbox_size() const { return inbox_.size(); }
+
+  // KvSource. FailedPrecondition once closed. The inbox family is served from memory.
   absl::StatusOr<std::optional<std::string>> Get(Cf cf, std::string_view key) const override;
   absl::Status Scan(
       Cf cf, std::string_view prefix, std::string_view start,
@@ -82,8 +97,12 @@ class Store final : public KvSource {
   Store(StoreOptions options, std::unique_ptr<rocksdb::DB> db,
         std::vector<rocksdb::ColumnFamilyHandle*> owned, CfHandles handles);
 
+  absl::Status BuildInbox();
+
   StoreOptions options_;
   std::unique_ptr<rocksdb::DB> db_;
+  InboxIndex inbox_;
+  std::size_t inbox_unreadable_ = 0;
   std::vector<rocksdb::ColumnFamilyHandle*> owned_;  // every open handle but the default's
   CfHandles handles_{};
 };

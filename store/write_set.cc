@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "store/inbox_index.h"
+
 namespace confab::store {
 namespace {
 
@@ -29,12 +31,10 @@ void WriteSet::PutProfile(const ThreadId& thread, const ProfileRecord* before,
   if (old_position == new_position) {
     return;  // same bucket: the common case for a burst of messages in one conversation
   }
-  if (old_position) {
-    Delete(Cf::kInbox, EncodeInboxKey(*old_position));
-  }
-  if (new_position) {
-    Put(Cf::kInbox, EncodeInboxKey(*new_position), {});
-  }
+  // The move rides in the WAL with the record; the store applies it to its in-memory inbox
+  // (store/inbox_index.h) once the batch is written.
+  (void)batch_.PutLogData(EncodeInboxMove(old_position, new_position));
+  ++operations_;
 }
 
 void WriteSet::PutMessage(const MessageKey& key, const MessageRecord& record) {

@@ -25,9 +25,11 @@ class WriteSet {
  public:
   explicit WriteSet(const CfHandles& handles) : handles_(handles) {}
 
-  // Writes `after` and keeps the inbox index in step: when the inbox position (state, unread,
-  // activity second) of `before` (nullptr: a new record) differs from that of `after`, deletes
-  // the old inbox key and puts the new one; otherwise the inbox is not touched.
+  // Writes `after` and keeps the inbox in step: when the inbox position (state, unread, activity
+  // second) of `before` (nullptr: a new record) differs from that of `after`, stages the move as
+  // a LogData record (store/inbox_index.h), which the store applies to its inbox once the batch
+  // is written; otherwise the inbox is not touched. A batch must be written through the store's
+  // own Write (Store::Write, MemoryStore::Write/Apply) for the inbox to follow.
   void PutProfile(const ThreadId& thread, const ProfileRecord* before, const ProfileRecord& after);
   void PutMessage(const MessageKey& key, const MessageRecord& record);
   // Consent audit: append-only, so there is no delete.
@@ -53,7 +55,7 @@ class WriteSet {
   void PutSettings(uint64_t brand, const SettingsRecord& record);
   void DeleteSettings(uint64_t brand);
 
-  // Operations staged so far (puts + deletes + merges) and their encoded size.
+  // Operations staged so far (puts + deletes + merges + inbox moves) and their encoded size.
   std::size_t operations() const { return operations_; }
   std::size_t bytes() const { return batch_.GetDataSize(); }
   bool empty() const { return operations_ == 0; }

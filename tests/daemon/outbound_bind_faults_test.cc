@@ -84,7 +84,7 @@ class OutboundBindFaultsTest : public DirTest {
       item.message = record;
       writes.PutOutbox({1, {{*brand, *profile}, 1}}, item);
     }
-    ASSERT_TRUE((*db)->db()->Write(rocksdb::WriteOptions(), &writes.batch()).ok());
+    ASSERT_TRUE((*db)->Write(rocksdb::WriteOptions(), &writes.batch()).ok());
     ASSERT_TRUE((*db)->Close().ok());
   }
 

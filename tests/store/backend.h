@@ -63,7 +63,7 @@ class Backend {
 
   // The store's own write path, in GroupWriter form.
   rocksdb::Status WriteBatch(const rocksdb::WriteOptions& options, rocksdb::WriteBatch* batch) {
-    return memory_ ? memory_->Write(options, batch) : rocks_->db()->Write(options, batch);
+    return memory_ ? memory_->Write(options, batch) : rocks_->Write(options, batch);
   }
 
   // Closes and reopens the RocksDB store (the memory store has nothing to reopen).

@@ -55,7 +55,7 @@ class GroupCommitTest : public ::testing::Test {
 };
 
 TEST_F(GroupCommitTest, EveryBatchFromManyThreadsIsWrittenAndAcknowledgedOnce) {
-  GroupCommitter committer(store_->db(), {});
+  GroupCommitter committer(*store_, {});
   constexpr int kThreads = 4;
   constexpr int kPerThread = 500;
   std::atomic<int> acknowledged{0};
@@ -218,7 +218,7 @@ TEST_F(GroupCommitTest, SubmitBeyondTheQueueLimitIsRefusedAtOnce) {
 TEST_F(GroupCommitTest, TheWriterThreadCarriesTheConfiguredName) {
   GroupCommitOptions options;
   options.thread_name = "commit-test";
-  GroupCommitter committer(store_->db(), options);
+  GroupCommitter committer(*store_, options);
   std::promise<absl::Status> written;
   ASSERT_TRUE(committer
                   .Submit(PutBatch("a", "1"),
@@ -232,7 +232,7 @@ TEST_F(GroupCommitTest, TheWriterThreadCarriesTheConfiguredName) {
 }
 
 TEST_F(GroupCommitTest, SubmitAfterStopIsRefused) {
-  GroupCommitter committer(store_->db(), {});
+  GroupCommitter committer(*store_, {});
   committer.Stop();
   EXPECT_TRUE(
       absl::IsFailedPrecondition(committer.Submit(PutBatch("a", "1"), [](absl::Status) {})));
@@ -383,7 +383,7 @@ TEST_F(GroupCommitTest, EachStreamHasItsOwnQueueLimit) {
 }
 
 TEST_F(GroupCommitTest, AJoinedStreamOutlivesTheOneThatStartedTheThread) {
-  auto first = std::make_unique<GroupCommitter>(store_->db(), GroupCommitOptions{});
+  auto first = std::make_unique<GroupCommitter>(*store_, GroupCommitOptions{});
   GroupCommitter second(*first, {});
   first.reset();  // stops the first stream only
   std::promise<absl::Status> written;

@@ -109,7 +109,7 @@ TEST_P(StoreBackendTest, InboxEntryMovesOnlyWhenItsPositionChanges) {
   ProfileRecord before = OpenUnread(kNow);
   WriteSet first(backend_.handles());
   first.PutProfile(thread, nullptr, before);
-  EXPECT_EQ(first.operations(), 2u);  // record + inbox entry
+  EXPECT_EQ(first.operations(), 2u);  // record + the move into the inbox
   Commit(first);
 
   ProfileRecord same_second = before;
@@ -123,7 +123,7 @@ TEST_P(StoreBackendTest, InboxEntryMovesOnlyWhenItsPositionChanges) {
   later.last_activity_ms += 60'000;
   WriteSet moved(backend_.handles());
   moved.PutProfile(thread, &same_second, later);
-  EXPECT_EQ(moved.operations(), 3u);  // record + delete old + put new
+  EXPECT_EQ(moved.operations(), 2u);  // record + the move (out of the old bucket, into the new)
   Commit(moved);
   auto page = Reader().ScanInbox(ConversationState::kOpen, true, "", 10);
   ASSERT_TRUE(page.ok());
@@ -270,14 +270,21 @@ TEST_P(StoreBackendTest, GarbageInTheStoreIsDataLossFromEveryReader) {
   const ThreadId thread{kBrand, 15551234567};
   PutRaw(Cf::kProfiles, ThreadKey(thread), "\x01garbage");
   PutRaw(Cf::kMessages, EncodeMessageKey({thread, 0}), "\x09");
-  PutRaw(Cf::kInbox, InboxPrefix(ConversationState::kOpen, true) + "short", "");
+  if (!backend_.durable()) {
+    // The RocksDB store's inbox is derived from the profiles and holds well-formed keys only
+    // (StoreTest.TheInboxIsRebuiltFromTheProfilesWhenTheStoreOpens).
+    PutRaw(Cf::kInbox, InboxPrefix(ConversationState::kOpen, true) + "short", "");
+  }
   PutRaw(Cf::kOutbox, EncodeOutboxKey({1, {thread, 0}}), "");
   PutRaw(Cf::kTimers, "bad", "");
   PutRaw(Cf::kLinks, "Ab3dE6gH", "\x01\xff");
   EXPECT_TRUE(absl::IsDataLoss(Reader().GetProfile(thread).status()));
   EXPECT_TRUE(absl::IsDataLoss(Reader().GetMessage({thread, 0}).status()));
   EXPECT_TRUE(absl::IsDataLoss(Reader().ListThread(thread).status()));
-  EXPECT_TRUE(absl::IsDataLoss(Reader().ScanInbox(ConversationState::kOpen, true, "", 5).status()));
+  if (!backend_.durable()) {
+    EXPECT_TRUE(
+        absl::IsDataLoss(Reader().ScanInbox(ConversationState::kOpen, true, "", 5).status()));
+  }
   EXPECT_TRUE(absl::IsDataLoss(Reader().ScanOutbox(std::nullopt, 5).status()));
   EXPECT_TRUE(absl::IsDataLoss(Reader().DueTimers(kNow, 5).status()));
   EXPECT_TRUE(absl::IsDataLoss(Reader().GetLink("Ab3dE6gH").status()));

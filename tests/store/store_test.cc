@@ -14,6 +14,8 @@
 #include "rocksdb/perf_context.h"
 #include "rocksdb/perf_level.h"
 #include "store/cf_options.h"
+#include "store/records.h"
+#include "store/write_set.h"
 #include "tests/base/thread_list.h"
 
 namespace confab::store {
@@ -139,6 +141,78 @@ TEST_F(StoreTest, AProfileThatIsNotThereIsAnsweredByTheMemtableBloomFilter) {
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
 }
 
+// The inbox is not on disk: a reopened store derives it from the profile records, so it holds
+// exactly the positions of the last writes, whatever the moves in between were; a profile that
+// does not decode is counted and left out, not a reason to refuse to open.
+TEST_F(StoreTest, TheInboxIsRebuiltFromTheProfilesWhenTheStoreOpens) {
+  const ThreadId moved{15550100000, 15551230001};
+  const ThreadId closed{15550100000, 15551230002};
+  const ThreadId garbage{15550100000, 15551230003};
+  ProfileRecord open_unread;
+  open_unread.state = ConversationState::kOpen;
+  open_unread.unread = true;
+  open_unread.last_activity_ms = 1'700'000'000'000;
+  ProfileRecord later = open_unread;
+  later.last_activity_ms += 60'000;
+  ProfileRecord done = open_unread;
+  done.state = ConversationState::kClosed;
+  done.unread = false;
+  const auto inbox = [](const Store& store, ConversationState state, bool unread) {
+    std::vector<InboxKey> out;
+    EXPECT_TRUE(store
+                    .Scan(Cf::kInbox, InboxPrefix(state, unread), "",
+                          [&](std::string_view key, std::string_view) {
+                            out.push_back(*DecodeInboxKey(key));
+                            return true;
+                          })
+                    .ok());
+    return out;
+  };
+  std::vector<InboxKey> open_before;
+  std::vector<InboxKey> closed_before;
+  {
+    auto store = Store::Open(Options());
+    ASSERT_TRUE(store.ok()) << store.status();
+    WriteSet first((*store)->handles());
+    first.PutProfile(moved, nullptr, open_unread);
+    first.PutProfile(closed, nullptr, open_unread);
+    rocksdb::WriteBatch batch = first.Release();
+    ASSERT_TRUE((*store)->Write(rocksdb::WriteOptions(), &batch).ok());
+    WriteSet second((*store)->handles());
+    second.PutProfile(moved, &open_unread, later);
+    second.PutProfile(closed, &open_unread, done);
+    batch = second.Release();
+    const uint64_t version = (*store)->Version();
+    ASSERT_TRUE((*store)->Write(rocksdb::WriteOptions(), &batch).ok());
+    EXPECT_GT((*store)->Version(), version);
+    open_before = inbox(**store, ConversationState::kOpen, true);
+    closed_before = inbox(**store, ConversationState::kClosed, false);
+    ASSERT_TRUE((*store)
+                    ->db()
+                    ->Put(rocksdb::WriteOptions(),
+                          (*store)->handles()[static_cast<std::size_t>(Cf::kProfiles)],
+                          ThreadKey(garbage), "\x01garbage")
+                    .ok());
+    EXPECT_EQ((*store)->inbox_unreadable(), 0u);
+  }
+  ASSERT_EQ(open_before.size(), 1u);
+  EXPECT_EQ(open_before[0].thread, moved);
+  EXPECT_EQ(open_before[0].activity_s, later.last_activity_ms / 1000);
+  ASSERT_EQ(closed_before.size(), 1u);
+  EXPECT_EQ(closed_before[0].thread, closed);
+
+  auto reopened = Store::Open(Options());
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ(inbox(**reopened, ConversationState::kOpen, true), open_before);
+  EXPECT_EQ(inbox(**reopened, ConversationState::kClosed, false), closed_before);
+  EXPECT_EQ((*reopened)->inbox_unreadable(), 1u);
+  // Nothing of the inbox went to its RocksDB family.
+  std::unique_ptr<rocksdb::Iterator> it((*reopened)->db()->NewIterator(
+      rocksdb::ReadOptions(), (*reopened)->handles()[static_cast<std::size_t>(Cf::kInbox)]));
+  it->SeekToFirst();
+  EXPECT_FALSE(it->Valid());
+}
+
 TEST_F(StoreTest, FamiliesWrittenPerMessageKeepTheirMemtableWhereARareOneSwitches) {
   StoreOptions options = Options();
   options.write_buffer_bytes = 16u << 20;  // per-message families: 4 MiB; the others: 1 MiB
@@ -157,8 +231,7 @@ TEST_F(StoreTest, FamiliesWrittenPerMessageKeepTheirMemtableWhereARareOneSwitche
     return entries;
   };
   // Each switch would start a new WAL file that a group commit waits for.
-  for (Cf cf :
-       {Cf::kProfiles, Cf::kMessages, Cf::kInbox, Cf::kOutbox, Cf::kCarrierRefs, Cf::kParts}) {
+  for (Cf cf : {Cf::kProfiles, Cf::kMessages, Cf::kOutbox, Cf::kCarrierRefs, Cf::kParts}) {
     EXPECT_EQ(active_entries(cf), kWrites) << CfName(cf) << " switched its memtable";
   }
   EXPECT_LT(active_entries(Cf::kAudit), kWrites) << "a rarely written family got a large memtable";
