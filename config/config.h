@@ -93,7 +93,7 @@ struct StoreConfig {
   Durability durability = Durability::kFsync;
   CompactionPriority compaction_priority = CompactionPriority::kLow;
   int block_cache_size_mb = 64;
-  int write_buffer_size_mb = 64;
+  int write_buffer_size_mb = 128;
   // Group commit (store::GroupCommitOptions): caps of one merged write, and the queue bound
   // beyond which writers are refused (backpressure).
   int commit_max_batch = 1000;                             // batches per group

@@ -27,7 +27,7 @@ TEST(ConfigDefaultsTest, AnEmptyFileLoadsTheDocumentedDefaultsAndValidates) {
   EXPECT_EQ(config->store.durability, Durability::kFsync);
   EXPECT_EQ(config->store.compaction_priority, CompactionPriority::kLow);
   EXPECT_EQ(config->store.block_cache_size_mb, 64);
-  EXPECT_EQ(config->store.write_buffer_size_mb, 64);
+  EXPECT_EQ(config->store.write_buffer_size_mb, 128);
   EXPECT_EQ(config->store.commit_max_batch, 1000);
   EXPECT_EQ(config->store.commit_max_bytes, 8 << 20);
   EXPECT_EQ(config->store.commit_max_delay, absl::ZeroDuration());
