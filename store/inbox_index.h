@@ -11,7 +11,9 @@
 // cost a delete at a random place in a 16 MiB skiplist and a put for nearly every inbound
 // message: ~3.5 µs of the writer thread's CPU per MO (bench/RESULTS.md).
 //
-// Thread-safe: one writer at a time applies moves; readers scan concurrently.
+// Thread-safe: one writer at a time applies moves; readers scan concurrently. Moves must be
+// applied in the order they were decided (each removes the position the one before it put), which
+// holds when one thread writes them (Store::Write).
 
 #include <array>
 #include <cstddef>

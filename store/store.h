@@ -77,7 +77,9 @@ class Store final : public KvSource {
   const CfHandles& handles() const { return handles_; }
 
   // The store's write path (GroupWriter form, for GroupCommitter): writes `batch`, then applies
-  // the inbox moves it carries. Writing through db() directly leaves the inbox behind.
+  // the inbox moves it carries. Writing through db() directly leaves the inbox behind. Moves are
+  // applied in the order their writes return, so batches that move conversations must come from
+  // one thread: in the daemon every profile write is the pipeline's, on the commit writer thread.
   rocksdb::Status Write(const rocksdb::WriteOptions& options, rocksdb::WriteBatch* batch);
 
   // Profile records Open skipped while building the inbox because they do not decode (their
