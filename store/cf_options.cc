@@ -89,8 +89,7 @@ StoreRocksOptions MakeRocksOptions(const StoreOptions& options) {
     // that was handed out): no filter on the last level, where most of the data is.
     family.optimize_filters_for_hits = cf == Cf::kMessages;
     // Keys that arrive in (nearly) ascending order under a common prefix — due times — are
-    // inserted next to the previous one instead of searched for from
-    // the top of the memtable's skiplist.
+    // inserted next to the previous one instead of searched for from the top of the skiplist.
     if (cf == Cf::kOutbox || cf == Cf::kTimers) {
       family.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
     }

@@ -60,11 +60,11 @@ std::string EncodeInboxMove(const std::optional<InboxKey>& removed,
   out.push_back(kMoveTag);
   if (removed) {
     out.push_back(kRemoveStep);
-    out += EncodeInboxKey(*removed);
+    AppendInboxKey(out, *removed);
   }
   if (added) {
     out.push_back(kPutStep);
-    out += EncodeInboxKey(*added);
+    AppendInboxKey(out, *added);
   }
   return out;
 }

@@ -107,11 +107,16 @@ std::string InboxPrefix(ConversationState state, bool unread) {
 }
 
 std::string EncodeInboxKey(const InboxKey& key) {
-  std::string out = InboxPrefix(key.state, key.unread);
+  std::string out;
   out.reserve(kInboxKeySize);
+  AppendInboxKey(out, key);
+  return out;
+}
+
+void AppendInboxKey(std::string& out, const InboxKey& key) {
+  out += InboxPrefix(key.state, key.unread);  // two bytes: no allocation of its own
   PutBigEndian32(out, ~key.activity_s);
   PutThread(out, key.thread);
-  return out;
 }
 
 std::string EncodeOutboxKey(const OutboxKey& key) {

@@ -108,6 +108,8 @@ std::string ThreadKey(const ThreadId& thread);
 std::string EncodeMessageKey(const MessageKey& key);
 std::string AuditKey(const ThreadId& thread, uint32_t audit_seq);
 std::string EncodeInboxKey(const InboxKey& key);
+// EncodeInboxKey, appended to `out` (no string of its own).
+void AppendInboxKey(std::string& out, const InboxKey& key);
 // The prefix of every inbox key with this state and unread flag.
 std::string InboxPrefix(ConversationState state, bool unread);
 std::string EncodeOutboxKey(const OutboxKey& key);
