@@ -209,6 +209,10 @@ LoadReport LoadRunner::Run(Carrier& carrier) {
     return report_;
   }
   MoMix mix(options_.mix);
+  if (options_.rate > 0) {
+    // An open loop knows its count (rate × seconds) and must keep its pace: no mid-run rehash.
+    mix.Reserve(options_.count);
+  }
   const SteadyClock::time_point start = SteadyClock::now();
   const SteadyClock::time_point stop_sending = start + options_.max_duration;
   SteadyClock::time_point next_progress = start + std::chrono::seconds(1);

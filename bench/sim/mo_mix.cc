@@ -94,6 +94,12 @@ std::string MoMix::Conversation(MoSpec& spec) {
   return text;
 }
 
+void MoMix::Reserve(uint64_t count) {
+  if (options_.distinct_per_sender) {
+    sent_.reserve(count);
+  }
+}
+
 MoSpec MoMix::Next() {
   if (!options_.distinct_per_sender) {
     return Draw();

@@ -40,6 +40,25 @@ TEST(MoMixTest, DistinctPerSenderNeverRepeatsATextFromOneSender) {
   EXPECT_GT(keywords, 0);
 }
 
+// An open loop reserves its whole run: the set of sent texts must then never rehash mid-run.
+TEST(MoMixTest, AReservedMixKeepsItsDistinctSetWithoutGrowingForTheWholeRun) {
+  MoMix mix({.seed = 3, .pool = 1000, .distinct_per_sender = true});
+  mix.Reserve(5000);
+  const std::size_t reserved = mix.distinct_capacity();
+  EXPECT_GE(reserved, 5000u);
+  for (int i = 0; i < 5000; ++i) {
+    mix.Next();
+  }
+  EXPECT_EQ(mix.distinct_capacity(), reserved);
+
+  MoMix unreserved({.seed = 3, .pool = 1000, .distinct_per_sender = true});
+  const std::size_t initial = unreserved.distinct_capacity();
+  for (int i = 0; i < 5000; ++i) {
+    unreserved.Next();
+  }
+  EXPECT_GT(unreserved.distinct_capacity(), initial) << "without Reserve the set grows as it goes";
+}
+
 TEST(MoMixTest, ProportionsAreAsAdvertised) {
   MoMix mix({.seed = 1, .pool = 500, .brand_numbers = {"+15550100000"}});
   const int n = 100'000;
